@@ -1,0 +1,13 @@
+from content.models.channels import CommunityCentre, Hotline
+from content.models.pages import HelpPage, HomePage, ServiceIndexPage, ServicePage
+from content.models.site_settings import HelpBarSettings
+
+__all__ = [
+    "CommunityCentre",
+    "HelpBarSettings",
+    "HelpPage",
+    "HomePage",
+    "Hotline",
+    "ServiceIndexPage",
+    "ServicePage",
+]

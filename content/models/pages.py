@@ -1,0 +1,146 @@
+"""Page types residents read. Each is edited in Wagtail and translated with wagtail-localize."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from content.blocks import AtCentreBlock, BodyBlock, ByPhoneBlock, TileBlock
+from content.checks import summary_problem
+from services.registry import SERVICE_CHOICES, service_url
+
+
+class SummaryMixin(models.Model):
+    """A one-sentence, plain-language summary shown under the title."""
+
+    summary = models.CharField(
+        _("summary"), max_length=200,
+        help_text=_(
+            "One plain sentence saying what this is for: at most 40 Chinese characters "
+            "(25 English words)."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        problem = summary_problem(self.summary)
+        if problem:
+            raise ValidationError({"summary": problem})
+
+
+class HomePage(Page):
+    """The start page: big tiles for the services, in the order editors choose."""
+
+    intro = models.CharField(
+        _("welcome line"), max_length=120, blank=True,
+        help_text=_("Optional. One short sentence above the tiles."),
+    )
+    tiles = StreamField(
+        [("tile", TileBlock())], blank=True,
+        help_text=_("The services on the home page, most used first. Six tiles at most."),
+        max_num=6,
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("tiles")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["content.ServiceIndexPage", "content.HelpPage"]
+    template = "content/home_page.html"
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["tiles"] = [
+            {"label": tile.value["label"], "icon": tile.value["icon"], "url": tile.value.url()}
+            for tile in self.tiles
+            if tile.value.url()
+        ]
+        return context
+
+
+class ServiceIndexPage(SummaryMixin, Page):
+    """Lists the service pages under it."""
+
+    content_panels = [*Page.content_panels, FieldPanel("summary")]
+    parent_page_types = ["content.HomePage"]
+    subpage_types = ["content.ServicePage"]
+    template = "content/service_index_page.html"
+
+    class Meta:
+        verbose_name = _("service index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["services"] = self.get_children().live().public().specific()
+        return context
+
+
+class ServicePage(SummaryMixin, Page):
+    """One service explained plainly, with the ways to do it without the web."""
+
+    service = models.CharField(
+        _("built-in service"), max_length=20, blank=True, choices=SERVICE_CHOICES,
+        help_text=_("Optional. Shows a big button that starts this service on the web."),
+    )
+    steps = StreamField(
+        [("step", blocks.CharBlock(max_length=200, label=_("Step")))],
+        help_text=_("What happens, in order. One short sentence a step."),
+    )
+    what_to_bring = StreamField(
+        [("item", blocks.CharBlock(max_length=120, label=_("Item")))], blank=True,
+        help_text=_("Optional. Documents or cards to have ready, e.g. 身份证, 医保卡."),
+    )
+    offline_ways = StreamField(
+        [("by_phone", ByPhoneBlock()), ("at_centre", AtCentreBlock())],
+        help_text=_("Every service says how to do it by phone and at a community centre."),
+    )
+    body = StreamField(BodyBlock(), blank=True, help_text=_("Optional. More detail."))
+
+    content_panels = [
+        *Page.content_panels, FieldPanel("summary"), FieldPanel("service"),
+        FieldPanel("steps"), FieldPanel("what_to_bring"), FieldPanel("offline_ways"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    parent_page_types = ["content.ServiceIndexPage"]
+    subpage_types = []
+    template = "content/service_page.html"
+
+    class Meta:
+        verbose_name = _("service page")
+
+    def clean(self):
+        super().clean()
+        kinds = {block.block_type for block in self.offline_ways}
+        missing = {"by_phone", "at_centre"} - kinds
+        if missing:
+            raise ValidationError({"offline_ways": _(
+                "Add both a 'Do it by phone' and a 'Do it at a community centre' block: "
+                "every service must be possible without the web."
+            )})
+
+    def start_url(self):
+        return service_url(self.service) if self.service else None
+
+
+class HelpPage(SummaryMixin, Page):
+    """A help article: how to get help, how to use the phone line, where the centres are."""
+
+    body = StreamField(BodyBlock(), help_text=_("Short paragraphs in plain words."))
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    parent_page_types = ["content.HomePage", "content.HelpPage"]
+    subpage_types = ["content.HelpPage"]
+    template = "content/help_page.html"
+
+    class Meta:
+        verbose_name = _("help page")

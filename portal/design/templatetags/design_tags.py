@@ -1,0 +1,73 @@
+"""Template tags of the elder design system."""
+
+from functools import lru_cache
+
+from django import template
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from portal.design.icons import icon_svg
+
+register = template.Library()
+
+
+def _read_css():
+    with open(finders.find("design/portal.css"), encoding="utf-8") as handle:
+        return handle.read()
+
+
+_cached_css = lru_cache(maxsize=1)(_read_css)
+
+
+@register.simple_tag
+def inline_css():
+    """The whole stylesheet, inlined: one round trip gives a styled page."""
+    css = _read_css() if settings.DEBUG else _cached_css()
+    return mark_safe(css)  # noqa: S308 - our own static file, not user input
+
+
+@register.simple_tag
+def html_lang():
+    """The active language as a BCP 47 tag for ``<html lang>`` (``zh-Hans``, ``en``)."""
+    code = get_language() or settings.LANGUAGE_CODE
+    if code.lower() == "zh-hans":
+        return "zh-Hans"
+    return code
+
+
+@register.simple_tag
+def icon(name):
+    return mark_safe(icon_svg(name))  # noqa: S308 - fixed markup from icons.py
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """One link per language, to this same page in that language.
+
+    A Wagtail page links to its translation (or that language's home page when
+    it has none yet); any other view links to the same URL with the other prefix.
+    """
+    from django.urls import translate_url
+    from wagtail.models import Locale, Page, Site
+
+    request = context["request"]
+    page = context.get("page")
+    current = get_language()
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = None
+        if isinstance(page, Page):
+            locale = Locale.objects.filter(language_code=code).first()
+            target = page.get_translation_or_none(locale) if locale else None
+            if target is None or not target.live:
+                site = Site.find_for_request(request)
+                root = site.root_page.get_translation_or_none(locale) if site and locale else None
+                target = root if root is not None and root.live else None
+            url = target.url if target is not None else None
+        else:
+            url = translate_url(request.get_full_path(), code)
+        if url:
+            links.append({"code": code, "name": name, "url": url, "current": code == current})
+    return links

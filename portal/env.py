@@ -1,0 +1,73 @@
+"""Strict readers for settings that come from environment variables.
+
+A bad value stops the process at start-up with a message naming the variable,
+instead of surfacing later as a confusing error deep inside a request.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _raw(name, default):
+    value = os.environ.get(name)
+    return default if value is None else value.strip()
+
+
+def env_str(name, default=""):
+    return _raw(name, default)
+
+
+def env_bool(name, default=False):
+    value = _raw(name, None)
+    if value is None:
+        return default
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean: use 1/0, true/false, yes/no.")
+
+
+def env_int(name, default, minimum=None):
+    value = _raw(name, None)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}={number} must be at least {minimum}.")
+    return number
+
+
+def env_list(name, default=()):
+    """A comma-separated list; blanks around items are ignored."""
+    value = _raw(name, None)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_choice(name, choices, default):
+    value = _raw(name, default)
+    if value not in choices:
+        allowed = ", ".join(sorted(choices))
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of: {allowed}.")
+    return value
+
+
+def env_url(name, schemes, default=""):
+    """A URL whose scheme must be one of ``schemes``; empty means "not set"."""
+    value = _raw(name, default)
+    if not value:
+        return ""
+    scheme = value.split("://", 1)[0] if "://" in value else ""
+    if scheme not in schemes:
+        allowed = ", ".join(sorted(schemes))
+        raise ImproperlyConfigured(f"{name} must be a URL starting with one of: {allowed}.")
+    return value

@@ -1,0 +1,20 @@
+"""URLs. Resident pages are in Chinese at ``/`` and in English under ``/en/``."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from portal.design import views as design_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+urlpatterns += i18n_patterns(
+    path("display/", design_views.display_settings, name="display_settings"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

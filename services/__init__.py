@@ -1,0 +1,1 @@
+"""The services residents use. Each service has an ``api.py`` that every channel calls."""

@@ -1,0 +1,27 @@
+"""Built-in services a home-page tile or a service page can start.
+
+Each entry names the URL of the service's web flow. A service whose app is not
+installed yet has no URL; callers then fall back to the page an editor chose.
+"""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+BUILT_IN_SERVICES = {
+    "taxi": (_("One-tap taxi"), "taxi:start"),
+    "hospital": (_("Hospital booking"), "hospital:start"),
+    "assist": (_("Ask a person to help"), "assist:start"),
+}
+
+SERVICE_CHOICES = [(key, label) for key, (label, _url) in BUILT_IN_SERVICES.items()]
+
+
+def service_url(key):
+    """The web flow's URL for a built-in service, or ``None`` while it is not available."""
+    entry = BUILT_IN_SERVICES.get(key)
+    if entry is None:
+        return None
+    try:
+        return reverse(entry[1])
+    except NoReverseMatch:
+        return None
