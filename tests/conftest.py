@@ -1,0 +1,34 @@
+"""Shared fixtures: the demo site as test data, and the people who use the portal."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from content.demo import build_demo
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the demo site (pages in both languages, roles)."""
+    with django_db_blocker.unblock():
+        build_demo()
+
+
+@pytest.fixture
+def demo_site(db):
+    """The demo site; rebuilt when a transactional test emptied the tables before."""
+    build_demo()
+
+
+@pytest.fixture
+def editor(db):
+    return get_user_model().objects.get(username="editor")
+
+
+@pytest.fixture
+def volunteer(db):
+    return get_user_model().objects.get(username="volunteer")
+
+
+@pytest.fixture
+def resident(db):
+    return get_user_model().objects.get(phone="+8613800000001")
