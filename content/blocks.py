@@ -30,10 +30,12 @@ class TileBlock(blocks.StructBlock):
         max_length=20,
         help_text=_("At most 6 Chinese characters (16 letters in English), e.g. 叫车."),
     )
-    icon = blocks.ChoiceBlock(choices=ICON_CHOICES, default="info",
-                              help_text=_("A picture shown above the label."))
+    icon = blocks.ChoiceBlock(
+        choices=ICON_CHOICES, default="info", help_text=_("A picture shown above the label.")
+    )
     service = blocks.ChoiceBlock(
-        choices=SERVICE_CHOICES, required=False,
+        choices=SERVICE_CHOICES,
+        required=False,
         help_text=_("Optional. A built-in service to start straight away."),
     )
     page = blocks.PageChooserBlock(

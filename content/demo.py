@@ -23,190 +23,301 @@ from content.models import (
 ZH, EN = "zh-hans", "en"
 
 HOTLINE = {
-    ZH: {"name": "为老服务一键通", "number": "962 200", "dial": "962200",
-         "hours": "每天 8:00 至 20:00", "typical_wait": "通常 2 分钟内有人接听"},
-    EN: {"name": "Senior Service Line", "number": "962 200", "dial": "962200",
-         "hours": "Every day, 8:00 to 20:00", "typical_wait": "Usually answered within 2 minutes"},
+    ZH: {
+        "name": "为老服务一键通",
+        "number": "962 200",
+        "dial": "962200",
+        "hours": "每天 8:00 至 20:00",
+        "typical_wait": "通常 2 分钟内有人接听",
+    },
+    EN: {
+        "name": "Senior Service Line",
+        "number": "962 200",
+        "dial": "962200",
+        "hours": "Every day, 8:00 to 20:00",
+        "typical_wait": "Usually answered within 2 minutes",
+    },
 }
 
 CENTRES = [
     {
-        ZH: {"name": "静安寺街道社区服务中心", "district": "静安区",
-             "address": "华山路 100 号，近地铁 2 号线静安寺站 5 号口",
-             "hours": "周一至周六 9:00 至 17:00"},
-        EN: {"name": "Jing'an Temple Community Service Centre", "district": "Jing'an",
-             "address": "100 Huashan Road, near Jing'an Temple station exit 5 (Line 2)",
-             "hours": "Monday to Saturday, 9:00 to 17:00"},
-        "phone": "021-6200 1001", "dial": "02162001001",
+        ZH: {
+            "name": "静安寺街道社区服务中心",
+            "district": "静安区",
+            "address": "华山路 100 号，近地铁 2 号线静安寺站 5 号口",
+            "hours": "周一至周六 9:00 至 17:00",
+        },
+        EN: {
+            "name": "Jing'an Temple Community Service Centre",
+            "district": "Jing'an",
+            "address": "100 Huashan Road, near Jing'an Temple station exit 5 (Line 2)",
+            "hours": "Monday to Saturday, 9:00 to 17:00",
+        },
+        "phone": "021-6200 1001",
+        "dial": "02162001001",
     },
     {
-        ZH: {"name": "徐家汇街道社区服务中心", "district": "徐汇区",
-             "address": "虹桥路 200 号，徐家汇公园对面",
-             "hours": "周一至周五 8:30 至 17:00"},
-        EN: {"name": "Xujiahui Community Service Centre", "district": "Xuhui",
-             "address": "200 Hongqiao Road, opposite Xujiahui Park",
-             "hours": "Monday to Friday, 8:30 to 17:00"},
-        "phone": "021-6400 2002", "dial": "02164002002",
+        ZH: {
+            "name": "徐家汇街道社区服务中心",
+            "district": "徐汇区",
+            "address": "虹桥路 200 号，徐家汇公园对面",
+            "hours": "周一至周五 8:30 至 17:00",
+        },
+        EN: {
+            "name": "Xujiahui Community Service Centre",
+            "district": "Xuhui",
+            "address": "200 Hongqiao Road, opposite Xujiahui Park",
+            "hours": "Monday to Friday, 8:30 to 17:00",
+        },
+        "phone": "021-6400 2002",
+        "dial": "02164002002",
     },
     {
-        ZH: {"name": "塘桥街道社区服务中心", "district": "浦东新区",
-             "address": "浦建路 300 号，塘桥菜场旁",
-             "hours": "周一至周六 9:00 至 16:30"},
-        EN: {"name": "Tangqiao Community Service Centre", "district": "Pudong",
-             "address": "300 Pujian Road, next to Tangqiao market",
-             "hours": "Monday to Saturday, 9:00 to 16:30"},
-        "phone": "021-5800 3003", "dial": "02158003003",
+        ZH: {
+            "name": "塘桥街道社区服务中心",
+            "district": "浦东新区",
+            "address": "浦建路 300 号，塘桥菜场旁",
+            "hours": "周一至周六 9:00 至 16:30",
+        },
+        EN: {
+            "name": "Tangqiao Community Service Centre",
+            "district": "Pudong",
+            "address": "300 Pujian Road, next to Tangqiao market",
+            "hours": "Monday to Saturday, 9:00 to 16:30",
+        },
+        "phone": "021-5800 3003",
+        "dial": "02158003003",
     },
 ]
 
 HOME = {
     ZH: {"title": "长者服务门户", "intro": "叫车、挂号、找人帮忙，都在这里。也可以打电话办理。"},
-    EN: {"title": "Silver Portal", "intro": "Taxis, hospital bookings and help from a person. "
-         "You can also do everything by phone."},
+    EN: {
+        "title": "Silver Portal",
+        "intro": "Taxis, hospital bookings and help from a person. "
+        "You can also do everything by phone.",
+    },
 }
 
 SERVICE_INDEX = {
     "slug": "services",
     ZH: {"title": "办事指南", "summary": "常用服务怎么办，网上、电话、社区都能办。"},
-    EN: {"title": "Services", "summary": "How to use each service: online, by phone or at a "
-         "community centre."},
+    EN: {
+        "title": "Services",
+        "summary": "How to use each service: online, by phone or at a community centre.",
+    },
 }
 
 # Each service: slug, built-in service key, and the text in both languages.
 SERVICES = [
     {
-        "slug": "taxi", "service": "taxi",
-        ZH: {"title": "一键叫车",
-             "summary": "在家门口叫出租车，不用说去哪里，司机会打电话给您。",
-             "steps": ["登录后按“从家里叫车”。", "司机接单后，页面和短信会告诉您车牌和颜色。",
-                       "司机会先打电话给您，请留意来电。", "上车后告诉司机去哪里，可以付现金。"],
-             "bring": ["手机", "现金或交通卡"],
-             "phone": "接通后说“叫车”，或按 1。告诉接线员您在哪里等车。",
-             "centre": "工作人员可以帮您叫车，车会开到服务中心门口。"},
-        EN: {"title": "One-tap taxi",
-             "summary": "Call a taxi to your door. You do not need to say where you are going.",
-             "steps": ["Sign in and press 'Taxi from home'.",
-                       "When a driver accepts, this page and a text message tell you the car's "
-                       "plate and colour.",
-                       "The driver calls you first, so keep your phone nearby.",
-                       "Tell the driver where to go. You can pay in cash."],
-             "bring": ["Your phone", "Cash or a transport card"],
-             "phone": "Say 'taxi' or press 1. Tell the operator where you are waiting.",
-             "centre": "Staff can call a taxi for you to the centre's door."},
+        "slug": "taxi",
+        "service": "taxi",
+        ZH: {
+            "title": "一键叫车",
+            "summary": "在家门口叫出租车，不用说去哪里，司机会打电话给您。",
+            "steps": [
+                "登录后按“从家里叫车”。",
+                "司机接单后，页面和短信会告诉您车牌和颜色。",
+                "司机会先打电话给您，请留意来电。",
+                "上车后告诉司机去哪里，可以付现金。",
+            ],
+            "bring": ["手机", "现金或交通卡"],
+            "phone": "接通后说“叫车”，或按 1。告诉接线员您在哪里等车。",
+            "centre": "工作人员可以帮您叫车，车会开到服务中心门口。",
+        },
+        EN: {
+            "title": "One-tap taxi",
+            "summary": "Call a taxi to your door. You do not need to say where you are going.",
+            "steps": [
+                "Sign in and press 'Taxi from home'.",
+                "When a driver accepts, this page and a text message tell you the car's "
+                "plate and colour.",
+                "The driver calls you first, so keep your phone nearby.",
+                "Tell the driver where to go. You can pay in cash.",
+            ],
+            "bring": ["Your phone", "Cash or a transport card"],
+            "phone": "Say 'taxi' or press 1. Tell the operator where you are waiting.",
+            "centre": "Staff can call a taxi for you to the centre's door.",
+        },
     },
     {
-        "slug": "hospital", "service": "hospital",
-        ZH: {"title": "预约挂号",
-             "summary": "提前预约医院门诊，到医院不用排队挂号。",
-             "steps": ["选择医院。", "选择科室，不知道挂哪个科可以问人。", "选择日期和时间。",
-                       "确认后会收到短信识别码，就诊当天带上身份证。"],
-             "bring": ["身份证", "医保卡"],
-             "phone": "接通后说“挂号”，或按 2。接线员会帮您选医院和时间。",
-             "centre": "带上身份证和医保卡，工作人员帮您预约并打印预约单。"},
-        EN: {"title": "Hospital booking",
-             "summary": "Book a hospital appointment ahead, so you do not queue to register.",
-             "steps": ["Choose the hospital.",
-                       "Choose the department. If you are not sure which one, ask a person.",
-                       "Choose the day and time.",
-                       "You get a code by text message. Bring your ID card on the day."],
-             "bring": ["ID card", "Medical insurance card"],
-             "phone": "Say 'hospital' or press 2. The operator helps you choose a hospital "
-                      "and time.",
-             "centre": "Bring your ID and insurance card. Staff book for you and print the slip."},
+        "slug": "hospital",
+        "service": "hospital",
+        ZH: {
+            "title": "预约挂号",
+            "summary": "提前预约医院门诊，到医院不用排队挂号。",
+            "steps": [
+                "选择医院。",
+                "选择科室，不知道挂哪个科可以问人。",
+                "选择日期和时间。",
+                "确认后会收到短信识别码，就诊当天带上身份证。",
+            ],
+            "bring": ["身份证", "医保卡"],
+            "phone": "接通后说“挂号”，或按 2。接线员会帮您选医院和时间。",
+            "centre": "带上身份证和医保卡，工作人员帮您预约并打印预约单。",
+        },
+        EN: {
+            "title": "Hospital booking",
+            "summary": "Book a hospital appointment ahead, so you do not queue to register.",
+            "steps": [
+                "Choose the hospital.",
+                "Choose the department. If you are not sure which one, ask a person.",
+                "Choose the day and time.",
+                "You get a code by text message. Bring your ID card on the day.",
+            ],
+            "bring": ["ID card", "Medical insurance card"],
+            "phone": "Say 'hospital' or press 2. The operator helps you choose a hospital "
+            "and time.",
+            "centre": "Bring your ID and insurance card. Staff book for you and print the slip.",
+        },
     },
     {
-        "slug": "senior-card", "service": "",
-        ZH: {"title": "办理老年人优待证",
-             "summary": "年满 60 岁可以办优待证，坐公交、进公园有优惠。",
-             "steps": ["准备身份证和一张一寸照片。", "到社区服务中心窗口填表。",
-                       "约 10 个工作日后，凭短信通知领取。"],
-             "bring": ["身份证", "一寸照片一张"],
-             "phone": "打电话可以查询办理进度，接通后说“优待证”。",
-             "centre": "在窗口填表并交照片，工作人员帮您核对。"},
-        EN: {"title": "Senior citizen card",
-             "summary": "At 60 or older you can get a card for cheaper buses and parks.",
-             "steps": ["Have your ID card and one small photo ready.",
-                       "Fill in the form at a community centre counter.",
-                       "Collect the card about 10 working days later, when a text tells you."],
-             "bring": ["ID card", "One passport-size photo"],
-             "phone": "Call to ask how your card is coming along. Say 'senior card'.",
-             "centre": "Fill in the form at the counter. Staff check it with you."},
+        "slug": "senior-card",
+        "service": "",
+        ZH: {
+            "title": "办理老年人优待证",
+            "summary": "年满 60 岁可以办优待证，坐公交、进公园有优惠。",
+            "steps": [
+                "准备身份证和一张一寸照片。",
+                "到社区服务中心窗口填表。",
+                "约 10 个工作日后，凭短信通知领取。",
+            ],
+            "bring": ["身份证", "一寸照片一张"],
+            "phone": "打电话可以查询办理进度，接通后说“优待证”。",
+            "centre": "在窗口填表并交照片，工作人员帮您核对。",
+        },
+        EN: {
+            "title": "Senior citizen card",
+            "summary": "At 60 or older you can get a card for cheaper buses and parks.",
+            "steps": [
+                "Have your ID card and one small photo ready.",
+                "Fill in the form at a community centre counter.",
+                "Collect the card about 10 working days later, when a text tells you.",
+            ],
+            "bring": ["ID card", "One passport-size photo"],
+            "phone": "Call to ask how your card is coming along. Say 'senior card'.",
+            "centre": "Fill in the form at the counter. Staff check it with you.",
+        },
     },
     {
-        "slug": "pension-check", "service": "",
-        ZH: {"title": "养老金资格认证",
-             "summary": "每年认证一次，证明本人健在，养老金才能照常发放。",
-             "steps": ["每年生日前后会收到短信提醒。", "到社区服务中心刷脸认证，或请工作人员上门。",
-                       "认证成功会收到短信。"],
-             "bring": ["身份证"],
-             "phone": "行动不便可以打电话预约上门认证，接通后说“认证”。",
-             "centre": "带上身份证，工作人员帮您刷脸认证，几分钟就好。"},
-        EN: {"title": "Yearly pension check",
-             "summary": "Once a year, confirm your identity so your pension keeps being paid.",
-             "steps": ["A text message reminds you around your birthday.",
-                       "Have your face checked at a community centre, or ask for a home visit.",
-                       "A text message tells you it is done."],
-             "bring": ["ID card"],
-             "phone": "If it is hard to go out, call to book a home visit. Say 'pension check'.",
-             "centre": "Bring your ID card. Staff check your face; it takes a few minutes."},
+        "slug": "pension-check",
+        "service": "",
+        ZH: {
+            "title": "养老金资格认证",
+            "summary": "每年认证一次，证明本人健在，养老金才能照常发放。",
+            "steps": [
+                "每年生日前后会收到短信提醒。",
+                "到社区服务中心刷脸认证，或请工作人员上门。",
+                "认证成功会收到短信。",
+            ],
+            "bring": ["身份证"],
+            "phone": "行动不便可以打电话预约上门认证，接通后说“认证”。",
+            "centre": "带上身份证，工作人员帮您刷脸认证，几分钟就好。",
+        },
+        EN: {
+            "title": "Yearly pension check",
+            "summary": "Once a year, confirm your identity so your pension keeps being paid.",
+            "steps": [
+                "A text message reminds you around your birthday.",
+                "Have your face checked at a community centre, or ask for a home visit.",
+                "A text message tells you it is done.",
+            ],
+            "bring": ["ID card"],
+            "phone": "If it is hard to go out, call to book a home visit. Say 'pension check'.",
+            "centre": "Bring your ID card. Staff check your face; it takes a few minutes.",
+        },
     },
     {
-        "slug": "medical-card", "service": "",
-        ZH: {"title": "补办医保卡",
-             "summary": "医保卡丢了或坏了，可以补办一张新卡。",
-             "steps": ["先打电话挂失，防止别人使用。", "到社区服务中心窗口申请补办。",
-                       "新卡做好后会短信通知您领取。"],
-             "bring": ["身份证"],
-             "phone": "接通后说“医保卡挂失”，接线员马上帮您挂失。",
-             "centre": "带上身份证，在窗口申请补办，可以请工作人员帮您填表。"},
-        EN: {"title": "Replace a medical insurance card",
-             "summary": "If your insurance card is lost or broken, you can get a new one.",
-             "steps": ["Call first to block the lost card.",
-                       "Ask for a new card at a community centre counter.",
-                       "A text message tells you when to collect it."],
-             "bring": ["ID card"],
-             "phone": "Say 'lost card'. The operator blocks it straight away.",
-             "centre": "Bring your ID card. Staff can fill in the form with you."},
+        "slug": "medical-card",
+        "service": "",
+        ZH: {
+            "title": "补办医保卡",
+            "summary": "医保卡丢了或坏了，可以补办一张新卡。",
+            "steps": [
+                "先打电话挂失，防止别人使用。",
+                "到社区服务中心窗口申请补办。",
+                "新卡做好后会短信通知您领取。",
+            ],
+            "bring": ["身份证"],
+            "phone": "接通后说“医保卡挂失”，接线员马上帮您挂失。",
+            "centre": "带上身份证，在窗口申请补办，可以请工作人员帮您填表。",
+        },
+        EN: {
+            "title": "Replace a medical insurance card",
+            "summary": "If your insurance card is lost or broken, you can get a new one.",
+            "steps": [
+                "Call first to block the lost card.",
+                "Ask for a new card at a community centre counter.",
+                "A text message tells you when to collect it.",
+            ],
+            "bring": ["ID card"],
+            "phone": "Say 'lost card'. The operator blocks it straight away.",
+            "centre": "Bring your ID card. Staff can fill in the form with you.",
+        },
     },
 ]
 
 HELP_PAGES = [
     {
-        "slug": "ask-a-person", "tile": ("找人帮忙", "Get help", "person", "assist"),
-        ZH: {"title": "找人帮忙",
-             "summary": "不会用、不方便，都可以请人帮您办。",
-             "body": ["打电话给为老服务一键通，接线员可以直接帮您办，也可以请志愿者上门。",
-                      "到任何一个社区服务中心，窗口工作人员会帮您办。",
-                      "志愿者替您办事前，会先征得您的同意，并记录下来，您随时可以查看。"]},
-        EN: {"title": "Get help from a person",
-             "summary": "If something is hard to do, a person can do it with you.",
-             "body": ["Call the Senior Service Line. The operator can do it for you, or send "
-                      "a volunteer.",
-                      "Go to any community service centre. Counter staff will help you.",
-                      "Before a volunteer acts for you, they ask for your consent and record it. "
-                      "You can see that record at any time."]},
+        "slug": "ask-a-person",
+        "tile": ("找人帮忙", "Get help", "person", "assist"),
+        ZH: {
+            "title": "找人帮忙",
+            "summary": "不会用、不方便，都可以请人帮您办。",
+            "body": [
+                "打电话给为老服务一键通，接线员可以直接帮您办，也可以请志愿者上门。",
+                "到任何一个社区服务中心，窗口工作人员会帮您办。",
+                "志愿者替您办事前，会先征得您的同意，并记录下来，您随时可以查看。",
+            ],
+        },
+        EN: {
+            "title": "Get help from a person",
+            "summary": "If something is hard to do, a person can do it with you.",
+            "body": [
+                "Call the Senior Service Line. The operator can do it for you, or send "
+                "a volunteer.",
+                "Go to any community service centre. Counter staff will help you.",
+                "Before a volunteer acts for you, they ask for your consent and record it. "
+                "You can see that record at any time.",
+            ],
+        },
     },
     {
-        "slug": "by-phone", "tile": ("电话办理", "By phone", "phone", ""),
-        ZH: {"title": "电话办理",
-             "summary": "不上网也能办，打一个电话就行。",
-             "body": ["拨打 962 200，每天 8:00 至 20:00 有人接听。",
-                      "菜单最多四个选项，听不清可以按星号键再听一遍。",
-                      "如果两次没有按键，会直接为您转接人工。"]},
-        EN: {"title": "Do it by phone",
-             "summary": "No internet needed: one phone call is enough.",
-             "body": ["Call 962 200. Someone answers every day from 8:00 to 20:00.",
-                      "The menu has at most four choices. Press star to hear it again.",
-                      "If you do not press a key twice, you are put through to a person."]},
+        "slug": "by-phone",
+        "tile": ("电话办理", "By phone", "phone", ""),
+        ZH: {
+            "title": "电话办理",
+            "summary": "不上网也能办，打一个电话就行。",
+            "body": [
+                "拨打 962 200，每天 8:00 至 20:00 有人接听。",
+                "菜单最多四个选项，听不清可以按星号键再听一遍。",
+                "如果两次没有按键，会直接为您转接人工。",
+            ],
+        },
+        EN: {
+            "title": "Do it by phone",
+            "summary": "No internet needed: one phone call is enough.",
+            "body": [
+                "Call 962 200. Someone answers every day from 8:00 to 20:00.",
+                "The menu has at most four choices. Press star to hear it again.",
+                "If you do not press a key twice, you are put through to a person.",
+            ],
+        },
     },
     {
-        "slug": "centres", "tile": ("社区服务中心", "Centres", "centre", ""),
-        ZH: {"title": "社区服务中心",
-             "summary": "到家附近的服务中心，工作人员当面帮您办。",
-             "body": ["下面是各个服务中心的地址、开放时间和电话。"]},
-        EN: {"title": "Community service centres",
-             "summary": "Go to a centre near you and staff will help you in person.",
-             "body": ["Here are the centres with their address, opening hours and phone."]},
+        "slug": "centres",
+        "tile": ("社区服务中心", "Centres", "centre", ""),
+        ZH: {
+            "title": "社区服务中心",
+            "summary": "到家附近的服务中心，工作人员当面帮您办。",
+            "body": ["下面是各个服务中心的地址、开放时间和电话。"],
+        },
+        EN: {
+            "title": "Community service centres",
+            "summary": "Go to a centre near you and staff will help you in person.",
+            "body": ["Here are the centres with their address, opening hours and phone."],
+        },
     },
 ]
 
@@ -239,8 +350,9 @@ def build_demo(stdout=None):
         home = _home(zh)
         index = _child(home, ServiceIndexPage, SERVICE_INDEX["slug"], SERVICE_INDEX[ZH])
         services = {
-            spec["slug"]: _child(index, ServicePage, spec["slug"],
-                                 _service_fields(spec, ZH, hotline, centres))
+            spec["slug"]: _child(
+                index, ServicePage, spec["slug"], _service_fields(spec, ZH, hotline, centres)
+            )
             for spec in SERVICES
         }
         help_pages = {
@@ -344,17 +456,43 @@ def _help_fields(spec, lang):
 
 
 def _set_tiles(home, lang, services, help_pages):
-    labels = {ZH: {"taxi": "叫车", "hospital": "挂号"}, EN: {"taxi": "Taxi", "hospital": "Hospital"}}
+    labels = {
+        ZH: {"taxi": "叫车", "hospital": "挂号"},
+        EN: {"taxi": "Taxi", "hospital": "Hospital"},
+    }
     tiles = [
-        ("tile", {"label": labels[lang]["taxi"], "icon": "taxi", "service": "taxi",
-                  "page": services["taxi"]}),
-        ("tile", {"label": labels[lang]["hospital"], "icon": "hospital", "service": "hospital",
-                  "page": services["hospital"]}),
+        (
+            "tile",
+            {
+                "label": labels[lang]["taxi"],
+                "icon": "taxi",
+                "service": "taxi",
+                "page": services["taxi"],
+            },
+        ),
+        (
+            "tile",
+            {
+                "label": labels[lang]["hospital"],
+                "icon": "hospital",
+                "service": "hospital",
+                "page": services["hospital"],
+            },
+        ),
     ]
     for spec in HELP_PAGES:
         label_zh, label_en, icon, service = spec["tile"]
-        tiles.append(("tile", {"label": label_zh if lang == ZH else label_en, "icon": icon,
-                               "service": service, "page": help_pages[spec["slug"]]}))
+        tiles.append(
+            (
+                "tile",
+                {
+                    "label": label_zh if lang == ZH else label_en,
+                    "icon": icon,
+                    "service": service,
+                    "page": help_pages[spec["slug"]],
+                },
+            )
+        )
     home.tiles = tiles
     home.save_revision().publish()
 
@@ -407,13 +545,19 @@ def _role_group(name, home):
     access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     group.permissions.add(access)
     if name == "Editors":
-        for codename in ("add_hotline", "change_hotline", "add_communitycentre",
-                         "change_communitycentre", "submit_translation"):
+        for codename in (
+            "add_hotline",
+            "change_hotline",
+            "add_communitycentre",
+            "change_communitycentre",
+            "submit_translation",
+        ):
             group.permissions.add(*Permission.objects.filter(codename=codename))
         root = home.get_parent()
         for codename in EDITOR_PAGE_PERMISSIONS:
             GroupPagePermission.objects.get_or_create(
-                group=group, page=root,
+                group=group,
+                page=root,
                 permission=Permission.objects.get(
                     content_type__app_label="wagtailcore", codename=codename
                 ),

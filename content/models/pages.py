@@ -18,7 +18,8 @@ class SummaryMixin(models.Model):
     """A one-sentence, plain-language summary shown under the title."""
 
     summary = models.CharField(
-        _("summary"), max_length=200,
+        _("summary"),
+        max_length=200,
         help_text=_(
             "One plain sentence saying what this is for: at most 40 Chinese characters "
             "(25 English words)."
@@ -39,11 +40,14 @@ class HomePage(Page):
     """The start page: big tiles for the services, in the order editors choose."""
 
     intro = models.CharField(
-        _("welcome line"), max_length=120, blank=True,
+        _("welcome line"),
+        max_length=120,
+        blank=True,
         help_text=_("Optional. One short sentence above the tiles."),
     )
     tiles = StreamField(
-        [("tile", TileBlock())], blank=True,
+        [("tile", TileBlock())],
+        blank=True,
         help_text=_("The services on the home page, most used first. Six tiles at most."),
         max_num=6,
     )
@@ -87,7 +91,10 @@ class ServicePage(SummaryMixin, Page):
     """One service explained plainly, with the ways to do it without the web."""
 
     service = models.CharField(
-        _("built-in service"), max_length=20, blank=True, choices=SERVICE_CHOICES,
+        _("built-in service"),
+        max_length=20,
+        blank=True,
+        choices=SERVICE_CHOICES,
         help_text=_("Optional. Shows a big button that starts this service on the web."),
     )
     steps = StreamField(
@@ -95,7 +102,8 @@ class ServicePage(SummaryMixin, Page):
         help_text=_("What happens, in order. One short sentence a step."),
     )
     what_to_bring = StreamField(
-        [("item", blocks.CharBlock(max_length=120, label=_("Item")))], blank=True,
+        [("item", blocks.CharBlock(max_length=120, label=_("Item")))],
+        blank=True,
         help_text=_("Optional. Documents or cards to have ready, e.g. 身份证, 医保卡."),
     )
     offline_ways = StreamField(
@@ -105,8 +113,12 @@ class ServicePage(SummaryMixin, Page):
     body = StreamField(BodyBlock(), blank=True, help_text=_("Optional. More detail."))
 
     content_panels = [
-        *Page.content_panels, FieldPanel("summary"), FieldPanel("service"),
-        FieldPanel("steps"), FieldPanel("what_to_bring"), FieldPanel("offline_ways"),
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("service"),
+        FieldPanel("steps"),
+        FieldPanel("what_to_bring"),
+        FieldPanel("offline_ways"),
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary")]
@@ -122,10 +134,14 @@ class ServicePage(SummaryMixin, Page):
         kinds = {block.block_type for block in self.offline_ways}
         missing = {"by_phone", "at_centre"} - kinds
         if missing:
-            raise ValidationError({"offline_ways": _(
-                "Add both a 'Do it by phone' and a 'Do it at a community centre' block: "
-                "every service must be possible without the web."
-            )})
+            raise ValidationError(
+                {
+                    "offline_ways": _(
+                        "Add both a 'Do it by phone' and a 'Do it at a community centre' block: "
+                        "every service must be possible without the web."
+                    )
+                }
+            )
 
     def start_url(self):
         return service_url(self.service) if self.service else None

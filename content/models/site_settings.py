@@ -11,12 +11,20 @@ class HelpBarSettings(BaseSiteSetting):
     """What the help bar on every page shows."""
 
     hotline = models.ForeignKey(
-        "content.Hotline", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "content.Hotline",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("hotline"),
         help_text=_("The number shown on every page. Its translation is used on English pages."),
     )
     ask_page = models.ForeignKey(
-        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("'ask a person' page"),
         help_text=_("Where the 'ask a person to help me' button goes."),
     )

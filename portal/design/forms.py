@@ -9,14 +9,18 @@ class DisplayForm(forms.Form):
         label=_("Text size"),
         choices=list(TEXT_SIZES.items()),
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choose a text size."),
-                        "invalid_choice": _("Choose one of the text sizes shown.")},
+        error_messages={
+            "required": _("Choose a text size."),
+            "invalid_choice": _("Choose one of the text sizes shown."),
+        },
     )
     contrast = forms.ChoiceField(
         label=_("Colours"),
         choices=list(CONTRASTS.items()),
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choose the colours you find easiest to read."),
-                        "invalid_choice": _("Choose one of the colour options shown.")},
+        error_messages={
+            "required": _("Choose the colours you find easiest to read."),
+            "invalid_choice": _("Choose one of the colour options shown."),
+        },
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)

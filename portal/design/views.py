@@ -22,7 +22,9 @@ def display_settings(request):
         if form.is_valid():
             response = redirect(_safe_next(request, form.cleaned_data["next"]))
             return remember(
-                response, form.cleaned_data["size"], form.cleaned_data["contrast"],
+                response,
+                form.cleaned_data["size"],
+                form.cleaned_data["contrast"],
                 secure=request.is_secure(),
             )
     else:

@@ -47,8 +47,9 @@ def test_a_page_with_a_long_summary_cannot_be_saved():
 
 def test_a_service_page_must_say_how_to_do_it_without_the_web():
     page = ServicePage.objects.filter(locale__language_code="zh-hans").first()
-    page.offline_ways = [block for block in page.offline_ways.raw_data
-                         if block["type"] != "at_centre"]
+    page.offline_ways = [
+        block for block in page.offline_ways.raw_data if block["type"] != "at_centre"
+    ]
     with pytest.raises(ValidationError) as refused:
         page.full_clean()
     assert "offline_ways" in refused.value.message_dict
@@ -56,7 +57,9 @@ def test_a_service_page_must_say_how_to_do_it_without_the_web():
 
 def test_a_tile_with_a_long_label_and_no_target_is_refused():
     block = TileBlock()
-    value = block.to_python({"label": "社区综合服务中心", "icon": "info", "service": "", "page": None})
+    value = block.to_python(
+        {"label": "社区综合服务中心", "icon": "info", "service": "", "page": None}
+    )
     with pytest.raises(StructBlockValidationError) as refused:
         block.clean(value)
     assert set(refused.value.block_errors) == {"label", "page"}
@@ -68,9 +71,14 @@ def test_an_editor_saving_a_long_summary_sees_the_rule_in_the_editor(client, edi
     form = client.get(f"/admin/pages/{page.pk}/edit/")
     assert form.status_code == 200
     data = {
-        "title": page.title, "slug": page.slug, "summary": "好" * 41,
-        "body-count": "0", "body-0-type": "", "comments-TOTAL_FORMS": "0",
-        "comments-INITIAL_FORMS": "0", "comments-MIN_NUM_FORMS": "0",
+        "title": page.title,
+        "slug": page.slug,
+        "summary": "好" * 41,
+        "body-count": "0",
+        "body-0-type": "",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
         "comments-MAX_NUM_FORMS": "1000",
     }
     response = client.post(f"/admin/pages/{page.pk}/edit/", data)

@@ -18,8 +18,10 @@ def test_choosing_extra_large_text_and_high_contrast_applies_to_the_next_page(cl
 def test_the_form_shows_the_current_choice(client):
     client.cookies["text_size"] = "large"
     html = client.get("/display/").content.decode()
-    assert 'value="large" id="id_size_1" checked' in html or 'checked' in html.split(
-        'value="large"')[1][:60]
+    assert (
+        'value="large" id="id_size_1" checked' in html
+        or "checked" in html.split('value="large"')[1][:60]
+    )
 
 
 def test_a_next_address_on_another_site_is_not_followed(client):

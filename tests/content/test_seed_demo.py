@@ -13,8 +13,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts():
-    return (Page.objects.count(), Hotline.objects.count(), CommunityCentre.objects.count(),
-            get_user_model().objects.count())
+    return (
+        Page.objects.count(),
+        Hotline.objects.count(),
+        CommunityCentre.objects.count(),
+        get_user_model().objects.count(),
+    )
 
 
 def test_running_it_twice_adds_nothing_the_second_time():

@@ -56,12 +56,24 @@ def _manage(*args, **variables):
     clean = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "DJANGO_ENV",
-                       "DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_DEBUG"}
+        if key
+        not in {
+            "DATABASE_URL",
+            "CELERY_BROKER_URL",
+            "REDIS_URL",
+            "DJANGO_ENV",
+            "DJANGO_SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_DEBUG",
+        }
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT, env={**clean, **variables}, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env={**clean, **variables},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -98,10 +110,20 @@ def _setting(expression, **variables):
         "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'portal.settings');"
         f"django.setup(); from django.conf import settings; print({expression})"
     )
-    clean = {key: value for key, value in os.environ.items()
-             if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"}}
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**clean, **variables},
-                            capture_output=True, text=True, timeout=60, check=True)
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **variables},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return result.stdout.strip()
 
 
