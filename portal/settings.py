@@ -49,6 +49,7 @@ WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 INSTALLED_APPS = [
     "portal.accounts",
     "portal.design",
+    "portal.notifications",
     "content",
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -163,6 +164,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# When the broker is down, give up publishing quickly: the outbox row waits for the sweep.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BEAT_SCHEDULE = {
+    "requeue-due-messages": {"task": "notifications.requeue_due", "schedule": 60.0},
+}
 
 # --- SMS and voice ---------------------------------------------------------
 
@@ -181,6 +192,14 @@ VOICE_BACKEND = _backend("VOICE_BACKEND", "portal.notifications.backends.console
 TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
 TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
+# Only for tests and benchmarks: send the SDK's requests to a fake Twilio server.
+TWILIO_API_BASE_URL = env_url("TWILIO_API_BASE_URL", {"http", "https"})
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
+NOTIFY_MAX_PER_RECIPIENT_PER_HOUR = env_int("NOTIFY_MAX_PER_RECIPIENT_PER_HOUR", 10, minimum=1)
+NOTIFY_MAX_PER_HOUR = env_int("NOTIFY_MAX_PER_HOUR", 5000, minimum=1)
+NOTIFY_DUPLICATE_WINDOW_SECONDS = env_int("NOTIFY_DUPLICATE_WINDOW_SECONDS", 300, minimum=0)
+# No reminders from 21:00 to 08:00 local time; sign-in codes and urgent messages still go.
+NOTIFY_QUIET_HOURS = (21, 8)
 
 # --- Accounts --------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from portal.design import views as design_views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("phone/status/", include("portal.notifications.urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,0 +1,150 @@
+"""The notifications API every feature uses to tell a person something by SMS or call.
+
+``send`` writes an outbox row in the caller's transaction and queues delivery
+when that transaction commits; ``record_status`` applies a provider's report.
+"""
+
+import logging
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from portal.accounts.phone import normalize_phone
+from portal.notifications import limits, templates
+from portal.notifications.models import STATUS_RANK, Channel, Message, Purpose, Status
+
+logger = logging.getLogger(__name__)
+
+URGENT_QUEUE, DEFAULT_QUEUE, BULK_QUEUE = "urgent", "default", "bulk"
+
+
+def send(
+    recipient,
+    template,
+    context,
+    *,
+    purpose,
+    channel=Channel.SMS,
+    language=None,
+    urgent=False,
+    related=None,
+):
+    """Queue an SMS or voice call to ``recipient`` and return its outbox row.
+
+    The row is written now, in the caller's transaction; the delivery task is
+    queued only when that transaction commits. A duplicate (same text to the
+    same number within a few minutes) or a message over the hourly caps is kept
+    as a ``cancelled`` row with the reason in ``error_code``, and not sent.
+    Reminders and other non-urgent messages wait until quiet hours end.
+    """
+    recipient = normalize_phone(recipient)
+    language = language or get_language() or "zh-hans"
+    body = templates.render(template, context, language)
+    urgent = urgent or purpose == Purpose.SIGN_IN_CODE
+    now = timezone.now()
+    message = Message(
+        channel=channel,
+        recipient=recipient,
+        purpose=purpose,
+        template=template,
+        language=language,
+        body=body,
+        urgent=urgent,
+        not_before=limits.earliest_send_time(purpose, urgent, now),
+    )
+    if related is not None:
+        message.related_type = ContentType.objects.get_for_model(related)
+        message.related_id = str(related.pk)
+    refused = limits.over_limit(recipient, body, now)
+    if refused:
+        message.status = Status.CANCELLED
+        message.error_code = refused
+        message.error_permanent = True
+        message.save()
+        logger.warning("message to %s not sent: %s", recipient, refused)
+        return message
+    message.save()
+    transaction.on_commit(lambda: enqueue(message))
+    return message
+
+
+def enqueue(message):
+    """Hand a due row to Celery. If the broker is down the row waits for the sweep."""
+    from portal.notifications.tasks import deliver
+
+    if message.not_before > timezone.now():
+        return  # the sweep queues it when it is due
+    queue = (
+        URGENT_QUEUE
+        if message.urgent
+        else (BULK_QUEUE if message.purpose == Purpose.REMINDER else DEFAULT_QUEUE)
+    )
+    try:
+        deliver.apply_async(args=[message.pk], queue=queue)
+    except Exception:  # the broker is unreachable: nothing is lost, the row is still queued
+        logger.exception("could not queue message %s; the sweep will retry", message.pk)
+
+
+def requeue_due(grace_seconds=30, batch=500):
+    """Queue rows still ``queued`` after their time (broker was down, or a worker died).
+
+    Returns how many were queued. Sending twice is impossible: delivery claims a
+    row with a conditional update before it calls the provider.
+    """
+    cutoff = timezone.now() - timezone.timedelta(seconds=grace_seconds)
+    due = list(
+        Message.objects.filter(status=Status.QUEUED, not_before__lte=cutoff).order_by("id")[:batch]
+    )
+    for message in due:
+        enqueue(message)
+    return len(due)
+
+
+# Twilio's words for SMS and call states, in ours.
+PROVIDER_STATUSES = {
+    "accepted": Status.SENDING,
+    "queued": Status.SENDING,
+    "sending": Status.SENDING,
+    "sent": Status.SENT,
+    "delivered": Status.DELIVERED,
+    "undelivered": Status.UNDELIVERED,
+    "failed": Status.FAILED,
+    "read": Status.DELIVERED,
+    "canceled": Status.CANCELLED,
+    "initiated": Status.SENT,
+    "ringing": Status.SENT,
+    "in-progress": Status.SENT,
+    "answered": Status.SENT,
+    "completed": Status.DELIVERED,
+    "busy": Status.UNDELIVERED,
+    "no-answer": Status.UNDELIVERED,
+}
+
+
+def record_status(provider_id, provider_status, error_code=""):
+    """Apply a provider's status report; return True if it moved the row forward.
+
+    Idempotent and safe out of order: one conditional UPDATE moves the status only
+    to a higher rank, so a repeated or late report changes nothing.
+    """
+    status = PROVIDER_STATUSES.get((provider_status or "").lower())
+    if status is None or not provider_id:
+        return False
+    rank = STATUS_RANK[status]
+    lower = [name for name, value in STATUS_RANK.items() if value < rank]
+    changes = {"status": status, "updated_at": timezone.now()}
+    if error_code:
+        changes["error_code"] = str(error_code)[:20]
+    return bool(Message.objects.filter(provider_id=provider_id, status__in=lower).update(**changes))
+
+
+def last_message_to(recipient):
+    """The newest message to this number that was not refused, or ``None``."""
+    return (
+        Message.objects.filter(recipient=normalize_phone(recipient))
+        .exclude(status=Status.CANCELLED)
+        .order_by("-created_at", "-id")
+        .first()
+    )

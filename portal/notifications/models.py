@@ -1,0 +1,114 @@
+"""The outbox: every SMS or call is a row before it is a task, so nothing is lost."""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    VOICE = "voice", _("Voice call")
+
+
+class Purpose(models.TextChoices):
+    SIGN_IN_CODE = "sign_in_code", _("Sign-in code")
+    TAXI = "taxi", _("Taxi")
+    HOSPITAL = "hospital", _("Hospital booking")
+    ASSIST = "assist", _("Assisted request")
+    REMINDER = "reminder", _("Reminder")
+    WELCOME = "welcome", _("Welcome")
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    UNDELIVERED = "undelivered", _("Not delivered")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A status only moves to a higher rank; the final ones share the top rank.
+STATUS_RANK = {
+    Status.QUEUED: 0,
+    Status.SENDING: 1,
+    Status.SENT: 2,
+    Status.DELIVERED: 3,
+    Status.UNDELIVERED: 3,
+    Status.FAILED: 3,
+    Status.CANCELLED: 3,
+}
+FINAL_STATUSES = [status for status, rank in STATUS_RANK.items() if rank == 3]
+
+# Our own reasons for not sending, in words for staff (provider codes come from the backend).
+ERROR_WORDS = {
+    "duplicate": _("the same text went to this number a few minutes ago"),
+    "recipient_cap": _("too many messages to this number this hour"),
+    "total_cap": _("the portal's hourly limit was reached"),
+    "network": _("could not reach the provider"),
+    "21211": _("not a valid phone number"),
+    "21610": _("the person has opted out of messages"),
+    "21614": _("not a mobile number: use a voice call"),
+    "30006": _("a landline or unreachable network: use a voice call"),
+}
+
+
+class Message(models.Model):
+    """One SMS or voice call to one person, from the event that caused it to its final status."""
+
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    recipient = models.CharField(_("recipient"), max_length=16, help_text=_("E.164 number."))
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    template = models.CharField(_("template"), max_length=40)
+    language = models.CharField(_("language"), max_length=10)
+    body = models.TextField(_("text"))
+    urgent = models.BooleanField(
+        _("urgent"), default=False, help_text=_("Sent on the urgent queue, even in quiet hours.")
+    )
+
+    related_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    related_id = models.CharField(max_length=40, blank=True)
+    related = GenericForeignKey("related_type", "related_id")
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
+    provider = models.CharField(_("provider"), max_length=40, blank=True)
+    provider_id = models.CharField(
+        _("provider's id"), max_length=64, null=True, blank=True, unique=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error_code = models.CharField(_("error code"), max_length=20, blank=True)
+    error_permanent = models.BooleanField(_("error is permanent"), null=True)
+    error_message = models.CharField(_("error"), max_length=255, blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    not_before = models.DateTimeField(
+        _("not before"), help_text=_("Quiet hours and retries wait until this time.")
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "not_before"], name="outbox_due"),
+            models.Index(fields=["recipient", "created_at"], name="outbox_recipient"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.recipient} {self.get_status_display()}"
+
+    def error_in_words(self):
+        """The last error as staff can read it: what happened and whether a retry helps."""
+        if not self.error_code and not self.error_message:
+            return ""
+        meaning = ERROR_WORDS.get(self.error_code) or self.error_message or self.error_code
+        kind = _("permanent") if self.error_permanent else _("temporary")
+        return f"{meaning} ({self.error_code}, {kind})"
+
+    error_in_words.short_description = _("error")

@@ -1,0 +1,23 @@
+"""Celery tasks: ids in, the state checked first, bounded retries, a final status."""
+
+from celery import shared_task
+
+from portal.notifications import api, delivery
+
+
+@shared_task(bind=True, name="notifications.deliver", max_retries=None, acks_late=True)
+def deliver(self, message_id):
+    """Deliver one outbox row; retry after a temporary failure (the row counts attempts)."""
+    retry_in = delivery.deliver_now(message_id)
+    # Run in-process (the embedded default) there is no one to hand a retry to: try
+    # again now. deliver_now ends in "failed" after NOTIFY_MAX_ATTEMPTS, so this stops.
+    while retry_in is not None and self.request.is_eager:
+        retry_in = delivery.deliver_now(message_id)
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in)
+
+
+@shared_task(name="notifications.requeue_due")
+def requeue_due():
+    """Every minute (Celery beat): queue rows the broker never got or a dead worker left."""
+    return api.requeue_due()

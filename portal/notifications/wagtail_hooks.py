@@ -1,0 +1,42 @@
+"""The message list for staff in the Wagtail admin: read-only, with filters."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from portal.notifications.models import Message
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Staff with the "view message" permission may look; nobody edits the record."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and super().user_has_permission(user, "view")
+
+
+class MessageViewSet(ModelViewSet):
+    model = Message
+    icon = "mail"
+    menu_label = _("Messages")
+    add_to_admin_menu = True
+    menu_order = 800
+    list_display = ["recipient", "channel", "purpose", "status", "error_in_words", "created_at"]
+    list_filter = ["status", "channel", "purpose"]
+    search_fields = ["recipient", "provider_id"]
+    inspect_view_enabled = True
+    exclude_form_fields = []
+    copy_view_enabled = False
+
+
+register_permission_policy(Message, ReadOnlyPolicy(Message))
+message_viewset = MessageViewSet("messages")
+
+
+@hooks.register("register_admin_viewset")
+def register_message_viewset():
+    return message_viewset
