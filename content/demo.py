@@ -544,6 +544,9 @@ def _role_group(name, home):
     group, _ = Group.objects.get_or_create(name=name)
     access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     group.permissions.add(access)
+    if name in ("Counter staff", "Supervisors", "Administrators"):
+        # Counter staff help residents who did not get a code, so they see the outbox.
+        group.permissions.add(Permission.objects.get(codename="view_message"))
     if name == "Editors":
         for codename in (
             "add_hotline",

@@ -194,6 +194,7 @@ TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
 TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
 # Only for tests and benchmarks: send the SDK's requests to a fake Twilio server.
 TWILIO_API_BASE_URL = env_url("TWILIO_API_BASE_URL", {"http", "https"})
+TWILIO_TIMEOUT_SECONDS = env_int("TWILIO_TIMEOUT_SECONDS", 10, minimum=1)
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
 NOTIFY_MAX_PER_RECIPIENT_PER_HOUR = env_int("NOTIFY_MAX_PER_RECIPIENT_PER_HOUR", 10, minimum=1)
 NOTIFY_MAX_PER_HOUR = env_int("NOTIFY_MAX_PER_HOUR", 5000, minimum=1)

@@ -46,10 +46,9 @@ def test_a_message_is_a_row_first_and_is_sent_when_the_transaction_commits(memor
 
 
 def test_a_rolled_back_event_sends_nothing(memory_backend):
-    with _captured(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            api.send(RESIDENT, "sign_in_code", {"code": "1"}, purpose=Purpose.SIGN_IN_CODE)
-            raise RuntimeError("the booking failed")
+    with _captured(execute=True) as callbacks, pytest.raises(RuntimeError), transaction.atomic():
+        api.send(RESIDENT, "sign_in_code", {"code": "1"}, purpose=Purpose.SIGN_IN_CODE)
+        raise RuntimeError("the booking failed")
     assert callbacks == []
     assert Message.objects.count() == 0
     assert memory_backend.outbox == []

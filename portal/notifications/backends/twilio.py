@@ -31,13 +31,12 @@ PERMANENT_CODES = {
 TEMPORARY_CODES = {"20429", "30001", "30008", "20500", "20503"}
 
 VOICES = {"zh-hans": ("Polly.Zhiyu", "cmn-CN"), "en": ("Polly.Joanna", "en-US")}
-REQUEST_TIMEOUT = 10
 
 
 class LoopbackHttpClient(TwilioHttpClient):
     """Sends the SDK's requests to another base URL (a fake Twilio server in tests)."""
 
-    def __init__(self, base_url, timeout=REQUEST_TIMEOUT, **kwargs):
+    def __init__(self, base_url, timeout=10, **kwargs):
         super().__init__(timeout=timeout, **kwargs)
         self.base = urlsplit(base_url)
 
@@ -84,10 +83,11 @@ class TwilioBackend(Backend):
     name = "twilio"
 
     def __init__(self):
+        timeout = settings.TWILIO_TIMEOUT_SECONDS
         http_client = (
-            LoopbackHttpClient(settings.TWILIO_API_BASE_URL)
+            LoopbackHttpClient(settings.TWILIO_API_BASE_URL, timeout=timeout)
             if settings.TWILIO_API_BASE_URL
-            else TwilioHttpClient(timeout=REQUEST_TIMEOUT)
+            else TwilioHttpClient(timeout=timeout)
         )
         self.client = Client(
             settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client
