@@ -65,6 +65,8 @@ def _manage(*args, **variables):
             "DJANGO_SECRET_KEY",
             "ALLOWED_HOSTS",
             "DJANGO_DEBUG",
+            # `make test` sets it for Playwright; the deploy check rightly refuses it.
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
     return subprocess.run(
