@@ -32,3 +32,11 @@ def volunteer(db):
 @pytest.fixture
 def resident(db):
     return get_user_model().objects.get(phone="+8613800000001")
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests talk to gunicorn, not to the ORM, but need the test database made:
+    pytest-django only creates it when a collected test is marked ``django_db``."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.django_db)
