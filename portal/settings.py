@@ -6,6 +6,7 @@ runs with ``DATABASE_URL``, ``CELERY_BROKER_URL``, ``REDIS_URL`` and the Twilio
 variables set. Every value is checked here, so a typo fails at start-up.
 """
 
+import os
 import re
 from pathlib import Path
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.design",
     "portal.notifications",
+    "django_otp",
     "content",
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -84,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -126,8 +129,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    # Tests use a file (not memory) so a separate server process can share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-portal.sqlite3")}
+    # Tests use a file (not memory) so a separate server process can share it;
+    # one per test run, so two runs side by side do not trip over each other.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-portal-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -----------------------------------------------------------------
@@ -206,7 +210,16 @@ NOTIFY_QUIET_HOURS = (21, 8)
 
 AUTH_USER_MODEL = "accounts.User"
 PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "CN")
-LOGIN_URL = "wagtailadmin_login"
+LOGIN_URL = "signin"
+WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
+# Residents stay signed in on their own device: 30 days, renewed each time they use it.
+SESSION_COOKIE_AGE = 30 * 24 * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+SIGNIN_CODE_VALID_SECONDS = 10 * 60
+SIGNIN_MAX_WRONG_TRIES = 5
+SIGNIN_MAX_CODES_PER_HOUR = 5
+SIGNIN_LOCK_AFTER_FAILURES = 100
+SIGNIN_THROTTLE_FACTOR = env_int("SIGNIN_THROTTLE_FACTOR", 1, minimum=0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,8 +1,13 @@
 """The user model: residents (known by phone number) and staff (known by username)."""
 
+import hmac
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import SideChannelDevice, ThrottlingMixin
 
 from portal.accounts.phone import normalize_phone, validate_e164
 
@@ -45,6 +50,13 @@ class User(AbstractUser):
         help_text=_("For example 王阿姨 or Mr Li. Shown on pages and used in messages."),
     )
 
+    home_address = models.CharField(
+        _("home address"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where a taxi picks you up. A landmark helps the driver."),
+    )
+
     objects = PortalUserManager()
 
     class Meta(AbstractUser.Meta):
@@ -56,3 +68,39 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.preferred_name or self.get_full_name() or self.username
+
+
+class PhoneCodeDevice(ThrottlingMixin, SideChannelDevice):
+    """Where a resident's 6-digit sign-in codes go: their phone, by SMS or a voice call.
+
+    Built on django-otp: ``SideChannelDevice`` keeps the code and its expiry,
+    ``ThrottlingMixin`` makes each wrong guess wait longer (1, 2, 4 ... seconds).
+    A code only works for the sign-in attempt (browser session) that asked for it.
+    """
+
+    attempt = models.CharField(max_length=64, blank=True)
+    wrong_tries = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Wrong guesses at the current code.")
+    )
+    failures_since_unlock = models.PositiveIntegerField(default=0)
+    locked = models.BooleanField(
+        _("locked"),
+        default=False,
+        help_text=_("Locked after too many wrong codes. Staff unlock it after checking identity."),
+    )
+
+    class Meta(SideChannelDevice.Meta):
+        verbose_name = _("sign-in phone")
+        verbose_name_plural = _("sign-in phones")
+
+    def get_throttle_factor(self):
+        return settings.SIGNIN_THROTTLE_FACTOR
+
+    def verify_token(self, token):
+        """Constant-time check of the code and its expiry; clears it on success (caller saves)."""
+        now = timezone.now()
+        if self.token and now < self.valid_until and hmac.compare_digest(str(token), self.token):
+            self.token = None
+            self.valid_until = now
+            return True
+        return False

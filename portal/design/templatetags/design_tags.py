@@ -71,3 +71,19 @@ def language_links(context):
         if url:
             links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
+
+
+@register.simple_tag
+def field_widget(field, size=""):
+    """A form field's input, tied to its hint and error for screen readers."""
+    described_by = []
+    if field.help_text:
+        described_by.append(f"{field.auto_id}-hint")
+    if field.errors:
+        described_by.append(f"{field.auto_id}-error")
+    attrs = {"class": f"input input-{size}" if size else "input"}
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)

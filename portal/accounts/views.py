@@ -1,0 +1,130 @@
+"""Resident sign-in pages: one question a page, the same answer for every number."""
+
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.accounts import signin
+from portal.accounts.forms import CodeForm, HomeForm, NameForm, PhoneForm
+
+SESSION_KEY = "signin"
+
+
+def _next_url(request, candidate):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return "/"
+
+
+def _send_code(request, phone, by_voice=False):
+    attempt = signin.new_attempt()
+    phone = signin.request_code(phone, attempt, by_voice=by_voice, language=get_language())
+    request.session[SESSION_KEY] = {
+        **request.session.get(SESSION_KEY, {}),
+        "phone": phone,
+        "attempt": attempt,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def signin_phone(request):
+    """Step 1: the phone number."""
+    next_url = _next_url(request, request.POST.get("next") or request.GET.get("next"))
+    form = PhoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request.session[SESSION_KEY] = {"next": next_url}
+        _send_code(request, form.cleaned_data["phone"], by_voice="by_voice" in request.POST)
+        return redirect("signin_code")
+    return render(request, "accounts/signin_phone.html", {"form": form, "next": next_url})
+
+
+@require_http_methods(["GET", "POST"])
+def signin_code(request):
+    """Step 2: the code from the SMS or call; or ask for a new one, or a call instead."""
+    state = request.session.get(SESSION_KEY)
+    if not state or "phone" not in state:
+        return redirect("signin")
+    notice = None
+    form = CodeForm()
+    if request.method == "POST" and request.POST.get("action") in ("resend", "call"):
+        by_voice = request.POST["action"] == "call"
+        _send_code(request, state["phone"], by_voice=by_voice)
+        notice = (
+            _("We are calling you now to read the code.") if by_voice else _("We sent a new code.")
+        )
+    elif request.method == "POST":
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            outcome, user = signin.verify_code(
+                state["phone"], state.get("attempt"), form.cleaned_data["code"]
+            )
+            if outcome is signin.Outcome.SIGNED_IN:
+                return _signed_in(request, user, state.get("next") or "/")
+            form.add_error("code", _outcome_message(outcome))
+    return render(
+        request,
+        "accounts/signin_code.html",
+        {"form": form, "phone": state["phone"], "notice": notice},
+    )
+
+
+def _outcome_message(outcome):
+    if outcome is signin.Outcome.WRONG:
+        return _("That code is not right. Check the digits and try again.")
+    if outcome is signin.Outcome.WAIT:
+        return _("Please wait a few seconds, then try the code again.")
+    if outcome is signin.Outcome.LOCKED:
+        return _(
+            "For your safety, signing in with a code is paused for this number. "
+            "Call the hotline or visit a community centre and we will help."
+        )
+    return _("This code can no longer be used. Ask for a new code below.")
+
+
+def _signed_in(request, user, next_url):
+    first_time = user.last_login is None
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # new session id
+    request.session.pop(SESSION_KEY, None)
+    if first_time:
+        request.session["welcome_next"] = next_url
+        return redirect("welcome_name")
+    return redirect(next_url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def welcome_name(request):
+    """First sign-in, question 1 of 2: how to address the resident (skippable)."""
+    form = NameForm(request.POST or None, initial={"preferred_name": request.user.preferred_name})
+    if request.method == "POST" and ("skip" in request.POST or form.is_valid()):
+        if "skip" not in request.POST:
+            request.user.preferred_name = form.cleaned_data["preferred_name"]
+            request.user.save(update_fields=["preferred_name"])
+        return redirect("welcome_home")
+    return render(request, "accounts/welcome_question.html", {"form": form, "step": 1})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def welcome_home(request):
+    """First sign-in, question 2 of 2: the home address (skippable)."""
+    form = HomeForm(request.POST or None, initial={"home_address": request.user.home_address})
+    if request.method == "POST" and ("skip" in request.POST or form.is_valid()):
+        if "skip" not in request.POST:
+            request.user.home_address = form.cleaned_data["home_address"]
+            request.user.save(update_fields=["home_address"])
+        return redirect(_next_url(request, request.session.pop("welcome_next", "/")))
+    return render(request, "accounts/welcome_question.html", {"form": form, "step": 2})
+
+
+@require_POST
+def signout(request):
+    logout(request)
+    return redirect(reverse("wagtail_serve", args=[""]))
