@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.design",
     "portal.notifications",
+    "portal.consent",
+    "portal.audit",
     "django_otp",
     "content",
     "wagtail_localize",
