@@ -5,9 +5,13 @@ brings it back to the demo text instead of adding copies. Tests use it too, to
 rebuild the site after a transactional test has emptied the tables.
 """
 
+import base64
+import hashlib
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import GroupPagePermission, Locale, Page, Site
 
 from content.models import (
@@ -536,8 +540,18 @@ def _accounts(home):
         user.set_password(password)
         user.save()
         user.groups.set([group])
-        lines.append(f"  {group_name}: /admin/ as {username} / {password}")
+        key = _demo_authenticator(user)
+        lines.append(f"  {group_name}: /admin/ as {username} / {password}, authenticator key {key}")
     return lines
+
+
+def _demo_authenticator(user):
+    """A confirmed TOTP device with a fixed key, so demo staff can add it to an app."""
+    secret = hashlib.sha1(f"silver-demo-{user.username}".encode()).hexdigest()  # noqa: S324
+    TOTPDevice.objects.update_or_create(
+        user=user, name="demo authenticator", defaults={"key": secret, "confirmed": True}
+    )
+    return base64.b32encode(bytes.fromhex(secret)).decode()
 
 
 def _role_group(name, home):

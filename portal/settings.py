@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "portal.consent",
     "portal.audit",
     "django_otp",
+    "django_otp.plugins.otp_totp",
     "content",
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "portal.accounts.staff_security.StaffSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -217,6 +219,10 @@ WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 # Residents stay signed in on their own device: 30 days, renewed each time they use it.
 SESSION_COOKIE_AGE = 30 * 24 * 3600
 SESSION_SAVE_EVERY_REQUEST = True
+# Staff: password plus authenticator, 30 minutes idle and 12 hours at most.
+STAFF_IDLE_SECONDS = 30 * 60
+STAFF_SESSION_MAX_SECONDS = 12 * 3600
+OTP_TOTP_ISSUER = "Silver Portal"
 SIGNIN_CODE_VALID_SECONDS = 10 * 60
 SIGNIN_MAX_WRONG_TRIES = 5
 SIGNIN_MAX_CODES_PER_HOUR = 5

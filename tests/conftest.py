@@ -40,3 +40,20 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.django_db)
+
+
+@pytest.fixture
+def staff_login(client):
+    """Sign a staff member in with password and authenticator, as the admin requires."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def sign_in(user):
+        client.force_login(user)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return sign_in

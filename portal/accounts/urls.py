@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.accounts import views
+from portal.accounts import staff_views, views
 
 urlpatterns = [
     path("signin/", views.signin_phone, name="signin"),
@@ -8,4 +8,6 @@ urlpatterns = [
     path("signin/welcome/name/", views.welcome_name, name="welcome_name"),
     path("signin/welcome/home/", views.welcome_home, name="welcome_home"),
     path("signout/", views.signout, name="signout"),
+    path("staff/2fa/", staff_views.staff_2fa, name="staff_2fa"),
+    path("staff/session/extend/", staff_views.staff_session_extend, name="staff_session_extend"),
 ]

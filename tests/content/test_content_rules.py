@@ -65,9 +65,9 @@ def test_a_tile_with_a_long_label_and_no_target_is_refused():
     assert set(refused.value.block_errors) == {"label", "page"}
 
 
-def test_an_editor_saving_a_long_summary_sees_the_rule_in_the_editor(client, editor):
+def test_an_editor_saving_a_long_summary_sees_the_rule_in_the_editor(client, editor, staff_login):
     page = HelpPage.objects.filter(locale__language_code="zh-hans", slug="by-phone").first()
-    client.force_login(editor)
+    staff_login(editor)
     form = client.get(f"/admin/pages/{page.pk}/edit/")
     assert form.status_code == 200
     data = {
@@ -88,7 +88,7 @@ def test_an_editor_saving_a_long_summary_sees_the_rule_in_the_editor(client, edi
     assert page.summary != "好" * 41
 
 
-def test_editors_get_the_full_wcag_rule_set_in_the_content_checker(client, editor):
-    client.force_login(editor)
+def test_editors_get_the_full_wcag_rule_set_in_the_content_checker(client, editor, staff_login):
+    staff_login(editor)
     html = client.get("/").content.decode()
     assert "wcag22aa" in html

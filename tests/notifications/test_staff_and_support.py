@@ -30,25 +30,29 @@ def counter_staff(django_user_model):
     return django_user_model.objects.get(username="counter")
 
 
-def test_staff_with_the_view_permission_see_messages_filtered_by_status(client, counter_staff):
+def test_staff_with_the_view_permission_see_messages_filtered_by_status(
+    client, counter_staff, staff_login
+):
     _message(status=Status.FAILED, error_code="21610", error_permanent=True)
     _message(recipient="+8613800000002", status=Status.DELIVERED)
-    client.force_login(counter_staff)
+    staff_login(counter_staff)
     html = client.get("/admin/messages/?status=failed").content.decode()
     assert "+8613800000001" in html and "+8613800000002" not in html
     assert "对方已退订消息" in html
 
 
-def test_nobody_can_edit_or_delete_a_message(client, counter_staff):
+def test_nobody_can_edit_or_delete_a_message(client, counter_staff, staff_login):
     message = _message()
-    client.force_login(counter_staff)
+    staff_login(counter_staff)
     assert client.get(f"/admin/messages/edit/{message.pk}/").status_code in (302, 403, 404)
     assert client.post(f"/admin/messages/delete/{message.pk}/").status_code in (302, 403, 404)
     assert Message.objects.filter(pk=message.pk).exists()
 
 
-def test_a_volunteer_without_the_permission_cannot_see_messages(client, django_user_model):
-    client.force_login(django_user_model.objects.get(username="volunteer"))
+def test_a_volunteer_without_the_permission_cannot_see_messages(
+    client, django_user_model, staff_login
+):
+    staff_login(django_user_model.objects.get(username="volunteer"))
     assert client.get("/admin/messages/").status_code in (302, 403)
 
 

@@ -1,0 +1,83 @@
+"""Staff: password plus authenticator on every staff page; 30 minutes idle, 12 hours at most."""
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+pytestmark = pytest.mark.django_db
+
+
+def _code(device):
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+
+def test_a_password_alone_does_not_open_the_admin(client, editor):
+    client.force_login(editor)
+    response = client.get("/admin/pages/")
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/2fa/?next=%2Fadmin%2Fpages%2F"
+
+
+def test_the_authenticator_code_opens_the_admin(client, editor):
+    client.force_login(editor)
+    device = TOTPDevice.objects.get(user=editor, confirmed=True)
+    response = client.post("/staff/2fa/", {"code": _code(device), "next": "/admin/pages/"})
+    assert response["Location"] == "/admin/pages/"
+    assert client.get("/admin/pages/").status_code == 200
+
+
+def test_a_wrong_authenticator_code_is_refused_in_plain_words(client, editor):
+    client.force_login(editor)
+    html = client.post("/staff/2fa/", {"code": "000000"}).content.decode()
+    assert "<title>错误" in html
+    assert client.get("/admin/pages/").status_code == 302
+
+
+def test_new_staff_enrol_an_authenticator_with_a_qr_code(client, volunteer):
+    TOTPDevice.objects.filter(user=volunteer).delete()
+    client.force_login(volunteer)
+    html = client.get("/staff/2fa/").content.decode()
+    assert "<svg" in html
+    device = TOTPDevice.objects.get(user=volunteer)
+    assert not device.confirmed
+    client.post("/staff/2fa/", {"code": _code(device)})
+    device.refresh_from_db()
+    assert device.confirmed
+
+
+def test_a_staff_session_ends_after_thirty_idle_minutes(client, editor, staff_login):
+    staff_login(editor)
+    assert client.get("/admin/").status_code == 200
+    assert client.session.get_expiry_age() == 30 * 60
+
+
+def test_a_staff_session_ends_after_twelve_hours_however_busy(
+    client, editor, staff_login, time_machine
+):
+    time_machine.move_to("2026-11-25 08:00:00+08:00", tick=False)
+    staff_login(editor)
+    assert client.get("/admin/").status_code == 200
+    for minutes in range(25, 12 * 60, 25):  # busy all day: never idle for 30 minutes
+        time_machine.move_to(f"2026-11-25 {8 + minutes // 60:02d}:{minutes % 60:02d}:00+08:00")
+        assert client.post("/staff/session/extend/").status_code == 204
+    time_machine.move_to("2026-11-25 20:00:01+08:00", tick=False)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_pages_carry_the_idle_warning_script(client, editor, staff_login):
+    staff_login(editor)
+    html = client.get("/admin/").content.decode()
+    assert "accounts/staff-timeout.js" in html and 'data-idle-seconds="1800"' in html
+
+
+def test_stay_signed_in_renews_a_staff_session(client, editor, staff_login):
+    staff_login(editor)
+    assert client.post("/staff/session/extend/").status_code == 204
+
+
+def test_residents_are_not_asked_for_an_authenticator(client, resident):
+    client.force_login(resident)
+    assert client.get("/").status_code == 200
+    assert client.session.get_expiry_age() == 30 * 24 * 3600
