@@ -1,0 +1,92 @@
+"""Consent: a resident's permission for someone to act for them, for one kind of thing, for a time.
+
+A consent is never edited into something else: it is given, it runs out at ``expires_at``, or
+the resident takes it back (``revoked_at``). To change it, revoke it and grant a new one, so the
+audit log always points at the permission that was in force when something was done.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Scope(models.TextChoices):
+    """What the permission covers. Each sensitive kind of data under PIPL has a scope of its own."""
+
+    TAXI = "taxi", _("Book taxis")
+    HOSPITAL = "hospital", _("Book hospital appointments")
+    SEE_APPOINTMENTS = "see_appointments", _("See appointments")
+    ASSISTED_REQUEST = "assisted_request", _("Act on requests for help")
+    HEALTH_DATA = "health_data", _("See health information (sensitive)")
+    LOCATION_HISTORY = "location_history", _("See places visited (sensitive)")
+
+
+# Sensitive personal information under PIPL art. 28: never covered by a broader scope.
+SENSITIVE_SCOPES = frozenset({Scope.HEALTH_DATA, Scope.LOCATION_HISTORY})
+
+
+class GivenVia(models.TextChoices):
+    """How the resident said yes."""
+
+    WEB = "web", _("On the website")
+    PHONE_KEYPRESS = "phone_keypress", _("A key press on a phone call")
+    IN_PERSON_COUNTER = "in_person_counter", _("In person at a counter")
+    SMS_REPLY = "sms_reply", _("A reply to a text message")
+
+
+class Consent(models.Model):
+    """One resident's permission for one scope, to one named person or to whoever is on duty."""
+
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="consents_given",
+        verbose_name=_("resident"),
+    )
+    grantee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="consents_held",
+        null=True,
+        blank=True,
+        verbose_name=_("who may act"),
+        help_text=_(
+            "Empty means any volunteer or counter staff member on duty who handles the request."
+        ),
+    )
+    scope = models.CharField(_("what it covers"), max_length=24, choices=Scope.choices)
+    given_via = models.CharField(_("how it was given"), max_length=20, choices=GivenVia.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="consents_recorded",
+        null=True,
+        blank=True,
+        verbose_name=_("recorded by"),
+        help_text=_("Who typed it in. Empty when the resident gave it themselves."),
+    )
+    created_at = models.DateTimeField(_("given at"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(
+        _("valid until"), help_text=_("No longer valid from this moment on.")
+    )
+    revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["resident", "scope", "expires_at"])]
+
+    def __str__(self):
+        return f"{self.resident} · {self.get_scope_display()} · {self.grantee or '*'}"
+
+    @property
+    def is_sensitive(self):
+        return self.scope in SENSITIVE_SCOPES
+
+    def is_valid(self, at=None):
+        """True while not withdrawn and ``at`` (default now) is before ``expires_at``."""
+        at = at or timezone.now()
+        return self.revoked_at is None and at < self.expires_at
