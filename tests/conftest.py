@@ -34,14 +34,6 @@ def resident(db):
     return get_user_model().objects.get(phone="+8613800000001")
 
 
-def pytest_collection_modifyitems(items):
-    """Browser tests talk to gunicorn, not to the ORM, but need the test database made:
-    pytest-django only creates it when a collected test is marked ``django_db``."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.django_db)
-
-
 @pytest.fixture
 def staff_login(client):
     """Sign a staff member in with password and authenticator, as the admin requires."""

@@ -1,0 +1,609 @@
+"""SMS outbox throughput through a real Celery worker, and the status-callback handler's latency.
+
+    .venv/bin/python bench/notify_throughput.py [--messages 2000] [--callbacks 1000]
+
+Uses DATABASE_URL when set, else creates (and afterwards drops) the PostgreSQL database
+``bench_notify`` on 127.0.0.1:5432. The broker is REDIS_URL or redis://127.0.0.1:6379/5; its
+database is flushed first. Starts a fake Twilio server in this process, a real Celery worker
+(``-c 2 --pool prefork``) and gunicorn as subprocesses, all on 127.0.0.1, and stops them on
+the way out, even after an error.
+
+Two rounds of ``--messages`` sign-in codes (urgent queue, distinct recipients): one with no
+provider failures, one where 20 % of Twilio creates answer 503 (retried with exponential
+backoff). Then ``--callbacks`` signed "delivered" callbacks are POSTed to the portal. Prints a
+table, then one JSON line. Targets are reported, not asserted; the exit status is 1 only when
+a message was lost or sent twice, or a callback was not applied.
+"""
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+if str(PROJECT_DIR) not in sys.path:
+    sys.path.insert(0, str(PROJECT_DIR))
+
+import psycopg  # noqa: E402
+import redis  # noqa: E402
+
+from tests.support.fake_twilio import FakeTwilio  # noqa: E402
+from tests.support.live_portal import free_port  # noqa: E402
+
+BIN_DIR = Path(sys.executable).parent
+BENCH_DATABASE = "bench_notify"
+ADMIN_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+BENCH_DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
+DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/5"
+FROM_NUMBER = "+15005550006"
+STATUS_PATH = "/phone/status/sms/"
+TARGET_SENT_PER_S = 200
+TARGET_CALLBACK_P99_MS = 20
+START_TIMEOUT = 60.0
+WARMUP_MESSAGES = 4
+WARMUP_CALLBACKS = 10
+
+
+# -- small helpers ---------------------------------------------------------------------------------
+
+
+def percentile(values, pct):
+    """Nearest-rank percentile of ``values`` (None for an empty list)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * pct // 100))  # ceil(n * pct / 100)
+    return ordered[int(rank) - 1]
+
+
+def rounded(value, digits=1):
+    return None if value is None else round(value, digits)
+
+
+def log(text):
+    print(text, file=sys.stderr, flush=True)
+
+
+def log_tail(path, limit=3000):
+    try:
+        return Path(path).read_text(errors="replace")[-limit:]
+    except OSError:
+        return ""
+
+
+def start_group(command, env, log_path):
+    """Start ``command`` in its own process group (so the whole group can be stopped)."""
+    with open(log_path, "wb") as log_file:
+        return subprocess.Popen(
+            command,
+            cwd=PROJECT_DIR,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop_group(process, grace=15.0):
+    """SIGTERM the process group, SIGKILL it if it has not gone after ``grace`` seconds."""
+    if process is None:
+        return
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 10.0)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+        # The leader is gone; make sure no child of it is left behind.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        return
+
+
+def wait_until(check, what, process=None, log_path=None, timeout=START_TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while True:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode}:\n{log_tail(log_path)}")
+        if check():
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} not ready within {timeout:.0f} s:\n{log_tail(log_path)}")
+        time.sleep(0.2)
+
+
+def answers_http(port):
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        connection.request("GET", "/")
+        connection.getresponse().read()
+        return True
+    except OSError:
+        return False
+    finally:
+        connection.close()
+
+
+# -- database and broker ---------------------------------------------------------------------------
+
+
+def create_bench_database():
+    with psycopg.connect(ADMIN_DATABASE_URL, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+
+
+def drop_bench_database():
+    with psycopg.connect(ADMIN_DATABASE_URL, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+
+
+def migrate(env):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        raise RuntimeError(f"migrate failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+
+
+# -- the benchmark proper (Django is set up by then) -----------------------------------------------
+
+
+def wait_for_worker(app, worker, log_path):
+    """Until the worker answers a control ping and one of its children has run a task."""
+    wait_until(lambda: bool(app.control.ping(timeout=1.0)), "celery worker", worker, log_path)
+    app.send_task("portal.ping", queue="default").get(timeout=START_TIMEOUT)
+
+
+def enqueue(recipients, code_base):
+    from portal.notifications import api
+    from portal.notifications.models import Purpose
+
+    ids = []
+    for index, recipient in enumerate(recipients):
+        message = api.send(
+            recipient,
+            "sign_in_code",
+            {"code": f"{(code_base + index) % 1_000_000:06d}"},
+            purpose=Purpose.SIGN_IN_CODE,
+        )
+        ids.append(message.pk)
+    return ids
+
+
+def wait_settled(ids, deadline_s):
+    """Poll until no row is queued or sending; return how long that took (or the deadline)."""
+    from portal.notifications.models import Message, Status
+
+    started = time.monotonic()
+    while True:
+        pending = Message.objects.filter(
+            pk__in=ids, status__in=[Status.QUEUED, Status.SENDING]
+        ).count()
+        elapsed = time.monotonic() - started
+        if not pending or elapsed > deadline_s:
+            return elapsed, pending
+        time.sleep(0.1)
+
+
+def run_round(fake, name, count, first_number, failure_rate, seed, deadline_s):
+    from django.utils import timezone
+
+    from portal.notifications.models import Message, Status
+
+    fake.failure_rate(failure_rate, status=503, seed=seed)
+    requests_before = len(fake.request_log)
+    recipients = [f"+86138{number:08d}" for number in range(first_number, first_number + count)]
+    log(f"round {name}: enqueueing {count} messages ({failure_rate:.0%} provider failures)")
+    started_at = timezone.now()
+    started = time.monotonic()
+    ids = enqueue(recipients, random.randrange(1_000_000))
+    enqueue_s = time.monotonic() - started
+    enqueued_at = timezone.now()
+    log(f"round {name}: enqueued in {enqueue_s:.1f} s, waiting for the worker")
+    _, pending = wait_settled(ids, deadline_s)
+    fake.failure_rate(0)
+
+    rows = list(
+        Message.objects.filter(pk__in=ids).values(
+            "recipient", "status", "attempts", "provider_id", "created_at", "sent_at", "updated_at"
+        )
+    )
+    sent = [row for row in rows if row["status"] == Status.SENT]
+    statuses = Counter(row["status"] for row in rows)
+    latencies_ms = [(row["sent_at"] - row["created_at"]).total_seconds() * 1000 for row in sent]
+    finished_at = max((row["sent_at"] or row["updated_at"] for row in rows), default=timezone.now())
+    wall_s = (finished_at - started_at).total_seconds()
+    if pending:
+        wall_s = time.monotonic() - started  # never settled: the whole wait counts
+    # The worker's own pace once the producer has stopped (the backlog it still had to send).
+    drained = sum(1 for row in sent if row["sent_at"] > enqueued_at)
+    drain_s = (finished_at - enqueued_at).total_seconds()
+
+    wanted = set(recipients)
+    accepted = [record for record in fake.messages if record.to in wanted]
+    by_sid = {record.sid: record.to for record in accepted}
+    duplicates = len(accepted) - len({record.to for record in accepted})
+    mismatched = sum(1 for row in sent if by_sid.get(row["provider_id"]) != row["recipient"])
+    answered = Counter(status for _, _, status in fake.request_log[requests_before:])
+    return ids, {
+        "messages": count,
+        "failure_rate": failure_rate,
+        "sent": len(sent),
+        "sent_per_s": rounded(len(sent) / wall_s if wall_s > 0 else None),
+        "wall_s": rounded(wall_s, 2),
+        "enqueue_s": rounded(enqueue_s, 2),
+        "enqueue_per_s": rounded(count / enqueue_s if enqueue_s > 0 else None),
+        "sent_after_enqueue": drained,
+        "drain_per_s": rounded(drained / drain_s if drained and drain_s > 0 else None),
+        "p50_ms": rounded(percentile(latencies_ms, 50)),
+        "p99_ms": rounded(percentile(latencies_ms, 99)),
+        "max_ms": rounded(max(latencies_ms, default=None)),
+        "provider_requests": sum(answered.values()),
+        "provider_503": answered.get(503, 0),
+        "retries": sum(row["attempts"] for row in rows) - len(rows),
+        "max_attempts": max((row["attempts"] for row in rows), default=0),
+        "duplicates": duplicates,
+        "lost": count - len(sent),
+        "sid_mismatches": mismatched,
+        "statuses": dict(statuses),
+    }
+
+
+def warm_up(fake):
+    """A few messages through both worker children first (imports, connections); not counted."""
+    from portal.notifications.models import Message, Status
+
+    fake.failure_rate(0)
+    recipients = [f"+86139{number:08d}" for number in range(WARMUP_MESSAGES)]
+    ids = enqueue(recipients, random.randrange(1_000_000))
+    _, pending = wait_settled(ids, START_TIMEOUT)
+    if pending:
+        raise RuntimeError("the worker did not deliver the warm-up messages")
+    return list(
+        Message.objects.filter(pk__in=ids, status=Status.SENT).values_list("provider_id", flat=True)
+    )
+
+
+def server_times_ms(access_log, count):
+    """gunicorn's own time (ms) for the last ``count`` status callbacks in its access log."""
+    times = []
+    for line in Path(access_log).read_text(errors="replace").splitlines():
+        method, _, rest = line.partition(" ")
+        path, _, micros = rest.rpartition(" ")
+        if method == "POST" and path.startswith(STATUS_PATH) and micros.isdigit():
+            times.append(int(micros) / 1000)
+    return times[-count:] if count else []
+
+
+def run_callbacks(fake, base_url, ids, count, warmup_sids, access_log):
+    from portal.notifications.models import Message, Status
+
+    url = base_url + STATUS_PATH
+    # Warm both gunicorn workers (URLconf, database connection). "sent" on a row that is
+    # already sent changes nothing.
+    for index in range(WARMUP_CALLBACKS):
+        fake.send_status(warmup_sids[index % len(warmup_sids)], "sent", url=url)
+    chosen = list(
+        Message.objects.filter(pk__in=ids, status=Status.SENT)
+        .order_by("pk")
+        .values_list("pk", "provider_id")[:count]
+    )
+    log(f"callbacks: POSTing {len(chosen)} signed 'delivered' callbacks to {url}")
+    timings_ms, answers = [], Counter()
+    started = time.monotonic()
+    for _, sid in chosen:
+        before = time.perf_counter()
+        answers[fake.send_status(sid, "delivered", url=url)] += 1
+        timings_ms.append((time.perf_counter() - before) * 1000)
+    elapsed = time.monotonic() - started
+    delivered = Message.objects.filter(
+        pk__in=[pk for pk, _ in chosen], status=Status.DELIVERED
+    ).count()
+    time.sleep(0.5)  # let gunicorn write its last access-log lines
+    server_ms = server_times_ms(access_log, len(chosen))
+    return {
+        "callbacks": len(chosen),
+        "per_s": rounded(len(chosen) / elapsed if elapsed > 0 else None),
+        "callback_p50_ms": rounded(percentile(timings_ms, 50), 2),
+        "callback_p99_ms": rounded(percentile(timings_ms, 99), 2),
+        "callback_max_ms": rounded(max(timings_ms, default=None), 2),
+        "server_p50_ms": rounded(percentile(server_ms, 50), 2),
+        "server_p99_ms": rounded(percentile(server_ms, 99), 2),
+        "answers": {str(status): number for status, number in sorted(answers.items())},
+        "delivered": delivered,
+        "not_applied": len(chosen) - delivered,
+    }
+
+
+# -- report ----------------------------------------------------------------------------------------
+
+
+def format_report(rounds, callbacks, meta):
+    names = list(rounds)
+    lines = [
+        f"Notification outbox: {meta['messages']} messages per round, Celery worker -c 2 prefork, "
+        f"Twilio SDK -> fake Twilio, {meta['database']}",
+        f"host: {meta['host']['cpus']} CPUs, load average {meta['host']['load_start']} at start, "
+        f"{meta['host']['load_end']} at end",
+        "",
+        f"{'':24}" + "".join(f"{name:>16}" for name in names),
+    ]
+    rows = [
+        ("provider failures", lambda r: f"{r['failure_rate']:.0%}"),
+        ("sent / messages", lambda r: f"{r['sent']}/{r['messages']}"),
+        ("wall time s", lambda r: r["wall_s"]),
+        ("sent per s", lambda r: r["sent_per_s"]),
+        ("enqueue per s", lambda r: r["enqueue_per_s"]),
+        ("sent after enqueue", lambda r: r["sent_after_enqueue"]),
+        ("  their rate per s", lambda r: r["drain_per_s"]),
+        ("latency p50 ms", lambda r: r["p50_ms"]),
+        ("latency p99 ms", lambda r: r["p99_ms"]),
+        ("latency max ms", lambda r: r["max_ms"]),
+        ("provider requests", lambda r: r["provider_requests"]),
+        ("provider 503s", lambda r: r["provider_503"]),
+        ("retries", lambda r: r["retries"]),
+        ("max attempts", lambda r: r["max_attempts"]),
+        ("duplicates", lambda r: r["duplicates"]),
+        ("lost", lambda r: r["lost"]),
+    ]
+    for label, value in rows:
+        lines.append(f"{label:24}" + "".join(f"{value(rounds[name])!s:>16}" for name in names))
+    lines += [
+        "",
+        f"Status callbacks (gunicorn, 2 sync workers; client-side time per signed POST; "
+        f"{WARMUP_CALLBACKS} warm-up requests not counted)",
+        f"{'callbacks':24}{callbacks['callbacks']:>16}",
+        f"{'p50 ms':24}{callbacks['callback_p50_ms']!s:>16}",
+        f"{'p99 ms':24}{callbacks['callback_p99_ms']!s:>16}",
+        f"{'max ms':24}{callbacks['callback_max_ms']!s:>16}",
+        f"{'server p50 ms':24}{callbacks['server_p50_ms']!s:>16}   (gunicorn access log)",
+        f"{'server p99 ms':24}{callbacks['server_p99_ms']!s:>16}",
+        f"{'per s (sequential)':24}{callbacks['per_s']!s:>16}",
+        f"{'HTTP answers':24}{json.dumps(callbacks['answers']):>16}",
+        f"{'rows now delivered':24}{callbacks['delivered']:>16}",
+        "",
+    ]
+    first = rounds[names[0]]
+    verdict = [
+        (
+            f"sent per s (0% failures) >= {TARGET_SENT_PER_S}",
+            (first["sent_per_s"] or 0) >= TARGET_SENT_PER_S,
+        ),
+        (
+            f"callback p99 < {TARGET_CALLBACK_P99_MS} ms",
+            (callbacks["callback_p99_ms"] or 1e9) < TARGET_CALLBACK_P99_MS,
+        ),
+    ]
+    for label, met in verdict:
+        lines.append(f"target  {label:40} {'met' if met else 'NOT MET'}")
+    lines.append(f"runtime {meta['runtime_s']} s")
+    return "\n".join(lines)
+
+
+# -- main ------------------------------------------------------------------------------------------
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=2000, help="messages per round")
+    parser.add_argument("--callbacks", type=int, default=1000, help="status callbacks to time")
+    parser.add_argument("--failure-rate", type=float, default=0.2, help="second round's rate")
+    parser.add_argument("--seed", type=int, default=20260101, help="failure injection seed")
+    parser.add_argument(
+        "--deadline", type=float, default=600.0, help="seconds a round may take to settle"
+    )
+    args = parser.parse_args()
+    if args.messages < 1 or args.callbacks < 0:
+        parser.error("--messages must be at least 1 and --callbacks at least 0")
+    return args
+
+
+def _raise_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def main():
+    args = parse_args()
+    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    began = time.monotonic()
+    load_start = round(os.getloadavg()[0], 2)
+    database_url = os.environ.get("DATABASE_URL")
+    created_database = False
+    broker_url = os.environ.get("REDIS_URL") or DEFAULT_BROKER_URL
+    worker = gunicorn = None
+    workdir = tempfile.TemporaryDirectory(prefix="bench-notify-")
+    worker_log = Path(workdir.name) / "worker.log"
+    gunicorn_log = Path(workdir.name) / "gunicorn.log"
+    access_log = Path(workdir.name) / "access.log"
+    fake = FakeTwilio()
+    try:
+        if not database_url:
+            log(f"creating database {BENCH_DATABASE}")
+            create_bench_database()
+            created_database = True
+            database_url = BENCH_DATABASE_URL
+        redis.Redis.from_url(broker_url).flushdb()
+        fake.start()
+        port = free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DJANGO_DEBUG": "0",  # no query log in any process
+            "LOG_LEVEL": "WARNING",
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": broker_url,
+            "REDIS_URL": broker_url,
+            "PUBLIC_BASE_URL": base_url,
+            "SMS_BACKEND": "portal.notifications.backends.twilio.TwilioBackend",
+            "TWILIO_ACCOUNT_SID": fake.account_sid,
+            "TWILIO_AUTH_TOKEN": fake.auth_token,
+            "TWILIO_FROM_NUMBER": FROM_NUMBER,
+            "TWILIO_API_BASE_URL": fake.base_url,
+            "TWILIO_TIMEOUT_SECONDS": "5",
+            "NOTIFY_MAX_PER_HOUR": "1000000",
+            "NOTIFY_MAX_PER_RECIPIENT_PER_HOUR": "1000",
+            "NOTIFY_MAX_ATTEMPTS": "12",
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+        }
+        log("migrating")
+        migrate(env)
+
+        worker = start_group(
+            [
+                str(BIN_DIR / "celery"),
+                "-A",
+                "portal",
+                "worker",
+                "-Q",
+                "urgent,default,bulk",
+                "-c",
+                "2",
+                "--pool",
+                "prefork",
+                "-l",
+                "warning",
+            ],
+            env,
+            worker_log,
+        )
+        gunicorn = start_group(
+            [
+                str(BIN_DIR / "gunicorn"),
+                "portal.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--graceful-timeout",
+                "5",
+                "--timeout",
+                "60",
+                "--access-logfile",
+                str(access_log),
+                "--access-logformat",
+                "%(m)s %(U)s %(D)s",
+            ],
+            env,
+            gunicorn_log,
+        )
+
+        # Django in this process, with the same environment, for api.send and the checks.
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        from portal.celery import app
+
+        log("waiting for the celery worker and gunicorn")
+        wait_for_worker(app, worker, worker_log)
+        wait_until(lambda: answers_http(port), "gunicorn", gunicorn, gunicorn_log)
+        warmup_sids = warm_up(fake)
+
+        rounds = {}
+        all_ids = []
+        plan = [("0%", 0.0), (f"{args.failure_rate:.0%}", args.failure_rate)]
+        for index, (name, rate) in enumerate(plan):
+            ids, result = run_round(
+                fake,
+                name,
+                args.messages,
+                index * args.messages,
+                rate,
+                args.seed,
+                args.deadline,
+            )
+            rounds[name] = result
+            all_ids += ids
+            log(f"round {name}: {json.dumps(result)}")
+        callbacks = run_callbacks(fake, base_url, all_ids, args.callbacks, warmup_sids, access_log)
+        if set(callbacks["answers"]) - {"200"}:
+            log(f"callbacks not answered 200; gunicorn's log ends:\n{log_tail(gunicorn_log)}")
+        if fake.errors:
+            log(f"fake Twilio raised {len(fake.errors)} errors, e.g. {fake.errors[0]!r}")
+
+        first = rounds[plan[0][0]]
+        duplicates = sum(r["duplicates"] for r in rounds.values())
+        lost = sum(r["lost"] for r in rounds.values())
+        runtime_s = round(time.monotonic() - began, 1)
+        meta = {
+            "messages": args.messages,
+            "database": "PostgreSQL "
+            + (BENCH_DATABASE if created_database else "from DATABASE_URL"),
+            "runtime_s": runtime_s,
+            "host": {
+                "cpus": os.cpu_count(),
+                "load_start": load_start,
+                "load_end": round(os.getloadavg()[0], 2),
+            },
+        }
+        print(format_report(rounds, callbacks, meta))
+        summary = {
+            "sent_per_s": first["sent_per_s"],
+            "p50_ms": first["p50_ms"],
+            "p99_ms": first["p99_ms"],
+            "duplicates": duplicates,
+            "lost": lost,
+            "callback_p50_ms": callbacks["callback_p50_ms"],
+            "callback_p99_ms": callbacks["callback_p99_ms"],
+            "callback_server_p50_ms": callbacks["server_p50_ms"],
+            "callback_server_p99_ms": callbacks["server_p99_ms"],
+            "callbacks": callbacks["callbacks"],
+            "callbacks_not_applied": callbacks["not_applied"],
+            "messages_per_round": args.messages,
+            "rounds": rounds,
+            "targets": {
+                "sent_per_s": TARGET_SENT_PER_S,
+                "callback_p99_ms": TARGET_CALLBACK_P99_MS,
+            },
+            "runtime_s": runtime_s,
+            "host": meta["host"],
+            "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        }
+        failed = duplicates or lost or callbacks["not_applied"]
+        failed = failed or any(r["sid_mismatches"] for r in rounds.values())
+        print(json.dumps(summary, ensure_ascii=False), flush=True)
+        return 1 if failed else 0
+    finally:
+        stop_group(gunicorn)
+        stop_group(worker)
+        fake.stop()
+        if "django.db" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        if created_database:
+            try:
+                drop_bench_database()
+            except psycopg.Error as error:
+                log(f"could not drop {BENCH_DATABASE}: {error}")
+        if broker_url == DEFAULT_BROKER_URL:
+            try:
+                redis.Redis.from_url(broker_url).flushdb()
+            except redis.RedisError as error:
+                log(f"could not flush {broker_url}: {error}")
+        workdir.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
