@@ -98,6 +98,8 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "not_before"], name="outbox_due"),
             models.Index(fields=["recipient", "created_at"], name="outbox_recipient"),
+            # The hourly total cap counts the last hour's rows on every send.
+            models.Index(fields=["created_at"], name="outbox_created"),
         ]
 
     def __str__(self):

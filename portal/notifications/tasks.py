@@ -5,7 +5,10 @@ from celery import shared_task
 from portal.notifications import api, delivery
 
 
-@shared_task(bind=True, name="notifications.deliver", max_retries=None, acks_late=True)
+# The outbox row is the result: storing Celery's own result would only cost a round trip.
+@shared_task(
+    bind=True, name="notifications.deliver", max_retries=None, acks_late=True, ignore_result=True
+)
 def deliver(self, message_id):
     """Deliver one outbox row; retry after a temporary failure (the row counts attempts)."""
     retry_in = delivery.deliver_now(message_id)

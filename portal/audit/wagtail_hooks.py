@@ -1,0 +1,56 @@
+"""The audit log in the Wagtail admin: staff with "view audit entry" may look, nobody changes it."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from portal.audit.models import AuditEntry
+from portal.audit.sentences import SENTENCES
+
+
+class ViewOnlyPolicy(ModelPermissionPolicy):
+    """Only "view", and only for holders of audit.view_auditentry: superusers cannot edit either."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and super().user_has_permission(user, "view")
+
+
+def _action_choices():
+    return [(action, action) for action in sorted(SENTENCES)]
+
+
+class AuditEntryFilterSet(WagtailFilterSet):
+    action = django_filters.ChoiceFilter(label=_("action"), choices=_action_choices)
+
+    class Meta:
+        model = AuditEntry
+        fields = ["action", "channel"]
+
+
+class AuditEntryViewSet(ModelViewSet):
+    model = AuditEntry
+    icon = "list-ul"
+    menu_label = _("Audit log")
+    add_to_admin_menu = True
+    menu_order = 810
+    list_display = ["created_at", "resident", "actor", "actor_role", "action", "channel"]
+    filterset_class = AuditEntryFilterSet
+    inspect_view_enabled = True
+    exclude_form_fields = []
+    copy_view_enabled = False
+
+
+register_permission_policy(AuditEntry, ViewOnlyPolicy(AuditEntry))
+audit_viewset = AuditEntryViewSet("audit")
+
+
+@hooks.register("register_admin_viewset")
+def register_audit_viewset():
+    return audit_viewset

@@ -1,0 +1,64 @@
+"""The whole resident sign-in in Chromium: phone, the code from the SMS, two questions."""
+
+import re
+
+import pytest
+
+from portal.notifications.models import Message
+from tests.browser.test_elder_ux import new_tab, run_axe, visit
+
+pytestmark = pytest.mark.browser
+
+
+def _code_sent_to(phone, django_db_blocker):
+    with django_db_blocker.unblock():
+        body = Message.objects.filter(recipient=phone).latest("id").body
+    return re.search(r"\d{6}", body).group()
+
+
+def _no_axe_violations(page, javascript):
+    if javascript:  # axe-core itself needs JavaScript in the page
+        results = run_axe(page)
+        assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_newcomer_signs_in_at_large_text_with_the_code_from_the_sms(
+    browser, portal_url, django_db_blocker, javascript
+):
+    phone = "+8613900005501" if javascript else "+8613900005502"
+    with new_tab(browser, javascript=javascript, with_axe=javascript) as page:
+        visit(page, portal_url, "/signin/?next=/services/", size="large")
+        assert "size-large" in page.evaluate("document.documentElement.className")
+        _no_axe_violations(page, javascript)
+        page.fill("#id_phone", phone[3:6] + " " + phone[6:10] + " " + phone[10:])
+        page.click("button.button-action")
+        assert page.url == portal_url + "/signin/code/"
+        _no_axe_violations(page, javascript)
+
+        page.fill("#id_code", _code_sent_to(phone, django_db_blocker))
+        page.click("button.button-action")
+        assert page.url == portal_url + "/signin/welcome/name/"
+        _no_axe_violations(page, javascript)
+
+        page.fill("#id_preferred_name", "孙奶奶")
+        page.click("button.button-action")
+        assert page.url == portal_url + "/signin/welcome/home/"
+        _no_axe_violations(page, javascript)
+
+        page.click("button[name=skip]")
+        assert page.url == portal_url + "/services/"
+        assert page.locator("form[action='/signout/'] button").count() == 1
+
+
+def test_a_wrong_code_shows_the_error_summary_with_focus(browser, portal_url, django_db_blocker):
+    with new_tab(browser, with_axe=True) as page:
+        visit(page, portal_url, "/signin/", size="extra")
+        page.fill("#id_phone", "139 0000 5503")
+        page.click("button.button-action")
+        code = _code_sent_to("+8613900005503", django_db_blocker)
+        page.fill("#id_code", "000000" if code != "000000" else "111111")
+        page.click("button.button-action")
+        assert page.title().startswith("错误")
+        assert page.evaluate("document.activeElement.className") == "error-summary"
+        _no_axe_violations(page, True)
