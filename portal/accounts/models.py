@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import SideChannelDevice, ThrottlingMixin
 
 from portal.accounts.phone import normalize_phone, validate_e164
+from portal.design.display import CONTRASTS, TEXT_SIZES
 
 
 class PortalUserManager(UserManager):
@@ -55,6 +56,35 @@ class User(AbstractUser):
         max_length=200,
         blank=True,
         help_text=_("Where a taxi picks you up. A landmark helps the driver."),
+    )
+
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
+    )
+    text_size = models.CharField(
+        _("text size"),
+        max_length=10,
+        choices=[(k, v) for k, v in TEXT_SIZES.items()],
+        default="standard",
+    )
+    contrast = models.CharField(
+        _("colours"),
+        max_length=10,
+        choices=[(k, v) for k, v in CONTRASTS.items()],
+        default="normal",
+    )
+    notify_by = models.CharField(
+        _("how to tell me things"),
+        max_length=8,
+        choices=[("sms", _("Text message (SMS)")), ("voice", _("A phone call that speaks"))],
+        default="sms",
+    )
+    needs_wheelchair = models.BooleanField(_("I use a wheelchair"), default=False)
+    needs_hearing = models.BooleanField(_("I do not hear well: please send texts"), default=False)
+    needs_boarding_help = models.BooleanField(_("I need help getting into a car"), default=False)
+    emergency_name = models.CharField(_("emergency contact's name"), max_length=40, blank=True)
+    emergency_phone = models.CharField(
+        _("emergency contact's phone"), max_length=16, blank=True, validators=[validate_e164]
     )
 
     objects = PortalUserManager()

@@ -45,7 +45,7 @@ def staff_2fa(request):
         device = device or TOTPDevice.objects.create(
             user=request.user, name="authenticator", confirmed=False
         )
-    form = AuthenticatorForm(request.POST or None)
+    form = AuthenticatorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"].replace(" ", "")
         verified = match_token(request.user, code) if confirmed else _confirm(device, code)

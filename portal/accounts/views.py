@@ -37,7 +37,7 @@ def _send_code(request, phone, by_voice=False):
 def signin_phone(request):
     """Step 1: the phone number."""
     next_url = _next_url(request, request.POST.get("next") or request.GET.get("next"))
-    form = PhoneForm(request.POST or None)
+    form = PhoneForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         request.session[SESSION_KEY] = {"next": next_url}
         _send_code(request, form.cleaned_data["phone"], by_voice="by_voice" in request.POST)
@@ -102,7 +102,10 @@ def _signed_in(request, user, next_url):
 @require_http_methods(["GET", "POST"])
 def welcome_name(request):
     """First sign-in, question 1 of 2: how to address the resident (skippable)."""
-    form = NameForm(request.POST or None, initial={"preferred_name": request.user.preferred_name})
+    form = NameForm(
+        request.POST if request.method == "POST" else None,
+        initial={"preferred_name": request.user.preferred_name},
+    )
     if request.method == "POST" and ("skip" in request.POST or form.is_valid()):
         if "skip" not in request.POST:
             request.user.preferred_name = form.cleaned_data["preferred_name"]
@@ -115,7 +118,10 @@ def welcome_name(request):
 @require_http_methods(["GET", "POST"])
 def welcome_home(request):
     """First sign-in, question 2 of 2: the home address (skippable)."""
-    form = HomeForm(request.POST or None, initial={"home_address": request.user.home_address})
+    form = HomeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"home_address": request.user.home_address},
+    )
     if request.method == "POST" and ("skip" in request.POST or form.is_valid()):
         if "skip" not in request.POST:
             request.user.home_address = form.cleaned_data["home_address"]

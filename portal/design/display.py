@@ -18,7 +18,10 @@ COOKIE_AGE = 365 * 24 * 3600
 
 
 def display_for(request):
-    """The resident's text size and contrast, falling back to the defaults."""
+    """The resident's text size and contrast: from the profile when signed in, else cookies."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and hasattr(user, "text_size"):
+        return {"size": user.text_size, "contrast": user.contrast}
     size = request.COOKIES.get(SIZE_COOKIE)
     contrast = request.COOKIES.get(CONTRAST_COOKIE)
     return {

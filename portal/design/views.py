@@ -20,6 +20,10 @@ def display_settings(request):
     if request.method == "POST":
         form = DisplayForm(request.POST)
         if form.is_valid():
+            if request.user.is_authenticated:  # the profile replaces the cookie
+                request.user.text_size = form.cleaned_data["size"]
+                request.user.contrast = form.cleaned_data["contrast"]
+                request.user.save(update_fields=["text_size", "contrast"])
             response = redirect(_safe_next(request, form.cleaned_data["next"]))
             return remember(
                 response,

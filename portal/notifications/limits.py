@@ -3,22 +3,34 @@
 import datetime
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from portal.notifications.models import Message, Purpose, Status
 
 
 def over_limit(recipient, body, now):
-    """The reason this message must not go, or ``None``: a duplicate or a cap reached."""
-    counted = Message.objects.exclude(status=Status.CANCELLED)
+    """The reason this message must not go, or ``None``: a duplicate or a cap reached.
+
+    One query counts all three, since every message sent pays for it.
+    """
     window = now - datetime.timedelta(seconds=settings.NOTIFY_DUPLICATE_WINDOW_SECONDS)
-    if counted.filter(recipient=recipient, body=body, created_at__gte=window).exists():
-        return "duplicate"
     hour_ago = now - datetime.timedelta(hours=1)
-    recent = counted.filter(created_at__gte=hour_ago)
-    if recent.filter(recipient=recipient).count() >= settings.NOTIFY_MAX_PER_RECIPIENT_PER_HOUR:
+    mine = Q(recipient=recipient)
+    counts = (
+        Message.objects.exclude(status=Status.CANCELLED)
+        .filter(created_at__gte=min(hour_ago, window))
+        .aggregate(
+            duplicates=Count("id", filter=mine & Q(body=body, created_at__gte=window)),
+            to_recipient=Count("id", filter=mine & Q(created_at__gte=hour_ago)),
+            total=Count("id", filter=Q(created_at__gte=hour_ago)),
+        )
+    )
+    if counts["duplicates"]:
+        return "duplicate"
+    if counts["to_recipient"] >= settings.NOTIFY_MAX_PER_RECIPIENT_PER_HOUR:
         return "recipient_cap"
-    if recent.count() >= settings.NOTIFY_MAX_PER_HOUR:
+    if counts["total"] >= settings.NOTIFY_MAX_PER_HOUR:
         return "total_cap"
     return None
 

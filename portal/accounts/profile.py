@@ -1,0 +1,117 @@
+"""The resident's profile: a summary page, and one small page to change each item."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from portal.accounts.models import User
+from portal.accounts.phone import normalize_phone
+
+
+class _ItemForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = []
+
+
+class EmergencyForm(_ItemForm):
+    class Meta:
+        model = User
+        fields = ["emergency_name", "emergency_phone"]
+
+    def clean_emergency_phone(self):
+        raw = self.cleaned_data["emergency_phone"]
+        if not raw:
+            return ""
+        try:
+            return normalize_phone(raw)
+        except ValidationError:
+            raise ValidationError(
+                _("Enter a phone number we can call, like 138 0013 8000.")
+            ) from None
+
+
+def _form(fields, widgets=None):
+    return forms.modelform_factory(User, form=_ItemForm, fields=fields, widgets=widgets or {})
+
+
+# slug: (heading, form class, the fields shown on the summary)
+ITEMS = {
+    "name": (_("How to address me"), _form(["preferred_name"]), ["preferred_name"]),
+    "language": (
+        _("Language"),
+        _form(["language"], {"language": forms.RadioSelect}),
+        ["language"],
+    ),
+    "notify": (
+        _("How to tell me things"),
+        _form(["notify_by"], {"notify_by": forms.RadioSelect}),
+        ["notify_by"],
+    ),
+    "home": (_("Home address"), _form(["home_address"]), ["home_address"]),
+    "needs": (
+        _("What helps me"),
+        _form(["needs_wheelchair", "needs_hearing", "needs_boarding_help"]),
+        ["needs_wheelchair", "needs_hearing", "needs_boarding_help"],
+    ),
+    "emergency": (_("Emergency contact"), EmergencyForm, ["emergency_name", "emergency_phone"]),
+}
+
+
+def _value(user, field):
+    value = getattr(user, field)
+    display = getattr(user, f"get_{field}_display", None)
+    if display:
+        return display()
+    if isinstance(value, bool):
+        return User._meta.get_field(field).verbose_name if value else ""
+    return value
+
+
+def _summary(user, slug):
+    fields = ITEMS[slug][2]
+    values = [str(_value(user, field)) for field in fields]
+    return "; ".join(value for value in values if value) or _("Not given")
+
+
+@login_required
+def profile(request):
+    """Everything about me on one page, each with its own "change" link."""
+    rows = [
+        {
+            "label": heading,
+            "value": _summary(request.user, slug),
+            "change_url": reverse("profile_item", args=[slug]),
+        }
+        for slug, (heading, _form_class, _fields) in ITEMS.items()
+    ]
+    rows.insert(
+        3,
+        {
+            "label": _("Text size and colours"),
+            "value": "; ".join(
+                [request.user.get_text_size_display(), request.user.get_contrast_display()]
+            ),
+            "change_url": f"{reverse('display_settings')}?next={reverse('profile')}",
+        },
+    )
+    return render(request, "accounts/profile.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_item(request, slug):
+    """Change one item of the profile; then back to the summary."""
+    if slug not in ITEMS:
+        raise Http404
+    heading, form_class, _fields = ITEMS[slug]
+    form = form_class(request.POST if request.method == "POST" else None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect("profile")
+    return render(request, "accounts/profile_item.html", {"form": form, "heading": heading})
