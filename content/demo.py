@@ -561,6 +561,8 @@ def _role_group(name, home):
     if name in ("Counter staff", "Supervisors", "Administrators"):
         # Counter staff help residents who did not get a code, so they see the outbox.
         group.permissions.add(Permission.objects.get(codename="view_message"))
+    if name in ("Supervisors", "Administrators"):
+        group.permissions.add(Permission.objects.get(codename="view_auditentry"))
     if name == "Editors":
         for codename in (
             "add_hotline",

@@ -230,6 +230,9 @@ STAFF_IDLE_SECONDS = 30 * 60
 STAFF_SESSION_MAX_SECONDS = 12 * 3600
 OTP_TOTP_ISSUER = "Silver Portal"
 SIGNIN_CODE_VALID_SECONDS = 10 * 60
+# Changing the phone number, adding a family proxy or giving consent needs a code
+# entered within this long.
+FRESH_CODE_SECONDS = 10 * 60
 SIGNIN_MAX_WRONG_TRIES = 5
 SIGNIN_MAX_CODES_PER_HOUR = 5
 SIGNIN_LOCK_AFTER_FAILURES = 100

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.accounts import profile, staff_views, views
+from portal.accounts import fresh_code, profile, staff_views, views
 
 urlpatterns = [
     path("signin/", views.signin_phone, name="signin"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("signin/welcome/name/", views.welcome_name, name="welcome_name"),
     path("signin/welcome/home/", views.welcome_home, name="welcome_home"),
     path("signout/", views.signout, name="signout"),
+    path("signin/confirm/", fresh_code.confirm_code, name="confirm_code"),
     path("profile/", profile.profile, name="profile"),
     path("profile/<slug:slug>/", profile.profile_item, name="profile_item"),
     path("staff/2fa/", staff_views.staff_2fa, name="staff_2fa"),

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.accounts import signin
+from portal.accounts import fresh_code, signin
 from portal.accounts.forms import CodeForm, HomeForm, NameForm, PhoneForm
 
 SESSION_KEY = "signin"
@@ -92,6 +92,7 @@ def _signed_in(request, user, next_url):
     first_time = user.last_login is None
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # new session id
     request.session.pop(SESSION_KEY, None)
+    fresh_code.mark_fresh(request)
     if first_time:
         request.session["welcome_next"] = next_url
         return redirect("welcome_name")

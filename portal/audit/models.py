@@ -89,7 +89,9 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["resident", "-created_at"])]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} ({self.resident})"
+        return (
+            f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} {self.action} ({self.resident})"
+        )
 
     def save(self, **kwargs):
         # force_insert: even a copy carrying an existing pk can never overwrite a row.

@@ -40,7 +40,7 @@ class AuditEntryViewSet(ModelViewSet):
     menu_label = _("Audit log")
     add_to_admin_menu = True
     menu_order = 810
-    list_display = ["created_at", "resident", "actor", "actor_role", "action", "channel"]
+    list_display = ["created_at", "resident", "sentence", "actor_role", "action", "channel"]
     filterset_class = AuditEntryFilterSet
     inspect_view_enabled = True
     exclude_form_fields = []

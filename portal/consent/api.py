@@ -42,7 +42,7 @@ class ConsentRequired(PermissionDenied):
     @property
     def message(self):
         return gettext(
-            "You need %(resident)s's permission first (%(scope)s). "
+            "You need %(resident)s's permission first for this: %(scope)s. "
             "Ask them, then record their permission."
         ) % {"resident": self.resident, "scope": Scope(self.scope).label}
 
@@ -107,19 +107,19 @@ def revoke(consent, *, by, channel=None):
     a consent that is already withdrawn changes nothing and writes nothing.
     """
     with transaction.atomic():
-        consent = Consent.objects.select_for_update().get(pk=consent.pk)
-        if consent.revoked_at is not None:
-            return consent
-        consent.revoked_at = timezone.now()
-        consent.save(update_fields=["revoked_at"])
-        audit.record(
-            consent.resident,
-            "revoked_consent",
-            actor=by,
-            channel=channel or audit.channel_for(by, consent.resident),
-            consent=consent,
-            scope=consent.scope,
-        )
+        locked = Consent.objects.select_for_update().get(pk=consent.pk)
+        if locked.revoked_at is None:
+            locked.revoked_at = timezone.now()
+            locked.save(update_fields=["revoked_at"])
+            audit.record(
+                locked.resident,
+                "revoked_consent",
+                actor=by,
+                channel=channel or audit.channel_for(by, locked.resident),
+                consent=locked,
+                scope=locked.scope,
+            )
+    consent.revoked_at = locked.revoked_at
     return consent
 
 

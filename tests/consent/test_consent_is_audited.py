@@ -1,0 +1,77 @@
+"""Every consent given or withdrawn is written to the resident's audit log."""
+
+import pytest
+
+from portal.audit.models import AuditEntry
+from portal.consent.api import grant, revoke
+from portal.consent.models import GivenVia, Scope
+
+pytestmark = pytest.mark.django_db
+
+
+def _only_entry(resident):
+    (entry,) = AuditEntry.objects.filter(resident=resident)
+    return entry
+
+
+def test_consent_given_in_person_is_audited_with_who_typed_it_in(resident, volunteer):
+    consent = grant(
+        resident, Scope.TAXI, given_via=GivenVia.IN_PERSON_COUNTER, recorded_by=volunteer
+    )
+    entry = _only_entry(resident)
+    assert (entry.action, entry.actor, entry.actor_role) == (
+        "granted_consent",
+        volunteer,
+        "Volunteers",
+    )
+    assert (entry.channel, entry.consent, entry.details) == ("counter", consent, {"scope": "taxi"})
+
+
+def test_consent_given_on_the_website_is_audited_as_the_residents_own_act(resident):
+    consent = grant(resident, Scope.SEE_APPOINTMENTS, given_via=GivenVia.WEB)
+    entry = _only_entry(resident)
+    assert (entry.actor, entry.actor_role, entry.channel) == (resident, "resident", "web")
+    assert entry.consent == consent
+
+
+@pytest.mark.parametrize("given_via", [GivenVia.PHONE_KEYPRESS, GivenVia.SMS_REPLY])
+def test_consent_given_by_phone_or_text_message_is_audited_on_the_phone_channel(
+    resident, given_via
+):
+    grant(resident, Scope.TAXI, given_via=given_via)
+    assert _only_entry(resident).channel == "phone"
+
+
+def test_withdrawing_a_consent_is_audited_with_who_withdrew_it(resident, counter_staff):
+    consent = grant(resident, Scope.TAXI, given_via=GivenVia.WEB)
+    revoke(consent, by=counter_staff)
+    entry = AuditEntry.objects.get(resident=resident, action="revoked_consent")
+    assert (entry.actor, entry.actor_role, entry.channel) == (
+        counter_staff,
+        "Counter staff",
+        "counter",
+    )
+    assert entry.consent == consent
+
+
+def test_a_resident_withdrawing_on_the_website_is_audited_on_the_web_channel(resident):
+    consent = grant(resident, Scope.TAXI, given_via=GivenVia.WEB)
+    revoke(consent, by=resident)
+    entry = AuditEntry.objects.get(resident=resident, action="revoked_consent")
+    assert (entry.actor, entry.channel) == (resident, "web")
+
+
+def test_withdrawing_twice_writes_one_entry_and_keeps_the_first_time(resident, at):
+    at(2026, 11, 20, 9, 0)
+    consent = grant(resident, Scope.TAXI, given_via=GivenVia.WEB)
+    at(2026, 11, 21, 9, 0)
+    first = revoke(consent, by=resident).revoked_at
+    at(2026, 11, 22, 9, 0)
+    assert revoke(consent, by=resident).revoked_at == first
+    assert AuditEntry.objects.filter(resident=resident, action="revoked_consent").count() == 1
+
+
+def test_a_refused_grant_leaves_no_consent_and_no_audit_entry(resident):
+    with pytest.raises(ValueError):
+        grant(resident, Scope.TAXI, given_via=GivenVia.IN_PERSON_COUNTER)
+    assert not AuditEntry.objects.filter(resident=resident).exists()
