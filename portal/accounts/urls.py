@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.accounts import fresh_code, profile, staff_views, views
+from portal.accounts import family, fresh_code, profile, staff_views, views
 
 urlpatterns = [
     path("signin/", views.signin_phone, name="signin"),
@@ -10,6 +10,10 @@ urlpatterns = [
     path("signout/", views.signout, name="signout"),
     path("signin/confirm/", fresh_code.confirm_code, name="confirm_code"),
     path("profile/", profile.profile, name="profile"),
+    path("profile/family/", family.family, name="family"),
+    path("profile/family/add/", family.add_family_member, name="family_add"),
+    path("profile/family/confirm/", family.confirm_family_member, name="family_confirm"),
+    path("profile/family/<int:member_id>/stop/", family.revoke_family_member, name="family_revoke"),
     path("profile/<slug:slug>/", profile.profile_item, name="profile_item"),
     path("staff/2fa/", staff_views.staff_2fa, name="staff_2fa"),
     path("staff/session/extend/", staff_views.staff_session_extend, name="staff_session_extend"),

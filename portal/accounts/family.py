@@ -1,0 +1,154 @@
+"""Family proxies: a resident lets a family member act for them in chosen areas.
+
+A proxy is a set of consents naming the family member, given by the resident on
+the web after a fresh code, and confirmed by the code sent to the family member's
+own phone. Services check it with ``portal.consent.api.require_consent`` like any
+other consent, and tell the resident what the family member did.
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.accounts import signin
+from portal.accounts.forms import CodeForm
+from portal.accounts.fresh_code import fresh_code_required
+from portal.accounts.phone import normalize_phone
+from portal.audit.models import Channel
+from portal.consent import api as consent_api
+from portal.consent.models import Consent, GivenVia, Scope
+from portal.notifications import api as notify
+from portal.notifications.models import Purpose
+
+FAMILY_SCOPES = [Scope.TAXI, Scope.HOSPITAL, Scope.SEE_APPOINTMENTS]
+PENDING_KEY = "family_pending"
+
+
+class FamilyMemberForm(forms.Form):
+    phone = forms.CharField(
+        label=gettext_lazy("Your family member's mobile number"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+        error_messages={"required": gettext_lazy("Enter your family member's number.")},
+    )
+    scopes = forms.MultipleChoiceField(
+        label=gettext_lazy("What may they do for you?"),
+        choices=[(scope.value, scope.label) for scope in FAMILY_SCOPES],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Choose at least one thing they may do.")},
+    )
+
+    def __init__(self, *args, resident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resident = resident
+
+    def clean_phone(self):
+        try:
+            phone = normalize_phone(self.cleaned_data["phone"])
+        except ValidationError:
+            raise ValidationError(
+                _("Enter a phone number we can call, like 138 0013 8000.")
+            ) from None
+        if phone == self.resident.phone:
+            raise ValidationError(_("Enter your family member's number, not your own."))
+        return phone
+
+
+def proxies_of(resident):
+    """The resident's family members with the scopes each may act in now."""
+    consents = Consent.objects.filter(
+        resident=resident,
+        grantee__isnull=False,
+        grantee__is_staff=False,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("grantee")
+    members = {}
+    for consent in consents:
+        members.setdefault(consent.grantee, []).append(consent.get_scope_display())
+    return members
+
+
+def tell_resident(resident, text):
+    """Tell the resident, by their preferred channel, what a family member did for them."""
+    return notify.send(
+        resident.phone,
+        "notice",
+        {"text": text},
+        purpose=Purpose.ASSIST,
+        channel=resident.notify_by,
+        language=resident.language,
+        related=resident,
+    )
+
+
+@login_required
+def family(request):
+    """The family members who may act for me, and a way to stop them."""
+    return render(request, "accounts/family.html", {"members": proxies_of(request.user)})
+
+
+@fresh_code_required
+@require_http_methods(["GET", "POST"])
+def add_family_member(request):
+    """Step 1: who, and what they may do; a code goes to their phone."""
+    form = FamilyMemberForm(
+        request.POST if request.method == "POST" else None, resident=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        attempt = signin.new_attempt()
+        signin.request_code(phone, attempt, language=get_language())
+        request.session[PENDING_KEY] = {
+            "phone": phone,
+            "scopes": form.cleaned_data["scopes"],
+            "attempt": attempt,
+        }
+        return redirect("family_confirm")
+    return render(request, "accounts/family_add.html", {"form": form})
+
+
+@fresh_code_required
+@require_http_methods(["GET", "POST"])
+def confirm_family_member(request):
+    """Step 2: the code the family member received, typed here; then the consents are given."""
+    pending = request.session.get(PENDING_KEY)
+    if not pending:
+        return redirect("family_add")
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        outcome, member = signin.verify_code(
+            pending["phone"], pending["attempt"], form.cleaned_data["code"]
+        )
+        if outcome is signin.Outcome.SIGNED_IN:
+            with transaction.atomic():
+                for scope in pending["scopes"]:
+                    consent_api.grant(request.user, scope, grantee=member, given_via=GivenVia.WEB)
+            del request.session[PENDING_KEY]
+            return redirect("family")
+        form.add_error(
+            "code", _("That code is not right. Ask your family member to read it again.")
+        )
+    return render(
+        request, "accounts/family_confirm.html", {"form": form, "phone": pending["phone"]}
+    )
+
+
+@login_required
+@require_POST
+def revoke_family_member(request, member_id):
+    """Stop a family member acting for me, at once."""
+    member = get_object_or_404(get_user_model(), pk=member_id)
+    with transaction.atomic():
+        for consent in Consent.objects.filter(
+            resident=request.user, grantee=member, revoked_at__isnull=True
+        ):
+            consent_api.revoke(consent, by=request.user, channel=Channel.WEB)
+    return redirect("family")
