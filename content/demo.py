@@ -563,6 +563,8 @@ def _role_group(name, home):
         group.permissions.add(Permission.objects.get(codename="view_message"))
     if name in ("Supervisors", "Administrators"):
         group.permissions.add(Permission.objects.get(codename="view_auditentry"))
+    if name in ("Counter staff", "Supervisors", "Administrators"):
+        group.permissions.add(Permission.objects.get(codename="add_enrolment"))
     if name == "Editors":
         for codename in (
             "add_hotline",

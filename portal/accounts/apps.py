@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     name = "portal.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        # Registers the "enrolled_resident" sentence shown on residents' audit pages.
+        from portal.accounts import enrolment  # noqa: F401

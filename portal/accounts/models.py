@@ -134,3 +134,33 @@ class PhoneCodeDevice(ThrottlingMixin, SideChannelDevice):
             self.valid_until = now
             return True
         return False
+
+
+class Enrolment(models.Model):
+    """A resident registered in person at a counter, after staff checked who they are.
+
+    Keeps who checked and how, so the record can be trusted later (NIST: SMS is a
+    restricted authenticator; an in-person check is the way in without one).
+    """
+
+    class Check(models.TextChoices):
+        ID_CARD = "id_card", _("Resident ID card seen")
+        HOUSEHOLD = "household_register", _("Household register (户口本) seen")
+        PASSPORT = "passport", _("Passport or travel permit seen")
+        KNOWN = "known_personally", _("Known personally to the staff member")
+
+    resident = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolment"
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments_checked"
+    )
+    checked_how = models.CharField(
+        _("how identity was checked"), max_length=24, choices=Check.choices
+    )
+    landline_only = models.BooleanField(_("landline only: codes come by voice call"), default=False)
+    created_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enrolment at a counter")
+        verbose_name_plural = _("enrolments at a counter")

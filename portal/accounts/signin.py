@@ -64,6 +64,8 @@ def request_code(raw_phone, attempt, *, by_voice=False, language="zh-hans"):
         device = PhoneCodeDevice.objects.select_for_update().get(pk=_device_for(phone).pk)
         if device.locked:
             return phone
+        # A resident with only a landline cannot read an SMS: codes come by call.
+        by_voice = by_voice or device.user.notify_by == "voice"
         device.attempt = attempt
         device.wrong_tries = 0
         device.generate_token(length=6, valid_secs=settings.SIGNIN_CODE_VALID_SECONDS)

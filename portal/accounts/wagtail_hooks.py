@@ -20,3 +20,24 @@ def staff_timeout_warning():
         _("For safety, staff are signed out after 30 minutes without activity."),
         _("Stay signed in"),
     )
+
+
+@hooks.register("register_admin_urls")
+def enrolment_urls():
+    from django.urls import path
+
+    from portal.accounts.enrolment import enrol_view
+
+    return [path("enrol/", enrol_view, name="enrol_resident")]
+
+
+@hooks.register("register_admin_menu_item")
+def enrolment_menu_item():
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    class EnrolMenuItem(MenuItem):
+        def is_shown(self, request):
+            return request.user.has_perm("accounts.add_enrolment")
+
+    return EnrolMenuItem(_("Register a resident"), reverse("enrol_resident"), icon_name="user")
