@@ -8,7 +8,6 @@ other consent, and tell the resident what the family member did.
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts import signin
+from portal.accounts.decorators import resident_required
 from portal.accounts.forms import CodeForm
 from portal.accounts.fresh_code import fresh_code_required
 from portal.accounts.phone import normalize_phone
@@ -89,7 +89,7 @@ def tell_resident(resident, text):
     )
 
 
-@login_required
+@resident_required
 def family(request):
     """The family members who may act for me, and a way to stop them."""
     return render(request, "accounts/family.html", {"members": proxies_of(request.user)})
@@ -141,7 +141,7 @@ def confirm_family_member(request):
     )
 
 
-@login_required
+@resident_required
 @require_POST
 def revoke_family_member(request, member_id):
     """Stop a family member acting for me, at once."""

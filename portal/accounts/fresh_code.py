@@ -6,7 +6,6 @@ import time
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts import signin
+from portal.accounts.decorators import resident_required
 from portal.accounts.forms import CodeForm
 
 VERIFIED_AT_KEY = "code_verified_at"
@@ -34,7 +34,7 @@ def fresh_code_required(view):
     """Send the resident to confirm with a new code first, then back to this page."""
 
     @wraps(view)
-    @login_required
+    @resident_required
     def wrapper(request, *args, **kwargs):
         if not is_fresh(request):
             return redirect(f"{reverse('confirm_code')}?{urlencode({'next': request.path})}")
@@ -43,7 +43,7 @@ def fresh_code_required(view):
     return wrapper
 
 
-@login_required
+@resident_required
 @require_http_methods(["GET", "POST"])
 def confirm_code(request):
     """Send a code to the signed-in resident's own phone and check it."""

@@ -1,7 +1,6 @@
 """The resident's profile: a summary page, and one small page to change each item."""
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -9,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from portal.accounts.decorators import resident_required
 from portal.accounts.models import User
 from portal.accounts.phone import normalize_phone
 
@@ -79,7 +79,7 @@ def _summary(user, slug):
     return "; ".join(value for value in values if value) or _("Not given")
 
 
-@login_required
+@resident_required
 def profile(request):
     """Everything about me on one page, each with its own "change" link."""
     rows = [
@@ -103,7 +103,7 @@ def profile(request):
     return render(request, "accounts/profile.html", {"rows": rows})
 
 
-@login_required
+@resident_required
 @require_http_methods(["GET", "POST"])
 def profile_item(request, slug):
     """Change one item of the profile; then back to the summary."""
