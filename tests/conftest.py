@@ -13,6 +13,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
         build_demo()
 
 
+@pytest.fixture(autouse=True)
+def celery_in_process(request):
+    """Tasks run in-process, as in the embedded default, even when CI sets a broker;
+    tests marked ``real_worker`` go through the broker to a real worker instead."""
+    if request.node.get_closest_marker("real_worker"):
+        yield
+        return
+    from portal.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 @pytest.fixture
 def demo_site(db):
     """The demo site; rebuilt when a transactional test emptied the tables before."""

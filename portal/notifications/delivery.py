@@ -20,11 +20,13 @@ def backoff_seconds(attempt):
     return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
 
 
-def deliver_now(message_id):
+def deliver_now(message_id, *, wait_before_retry=True):
     """Send the row if it is still queued and due. Return seconds until a retry, or None.
 
-    The conditional UPDATE is the claim: of two workers given the same id, only
-    one moves the row from ``queued`` to ``sending``, so it is never sent twice.
+    ``wait_before_retry=False`` retries straight away (for in-process runs, where
+    waiting would only block the request). The conditional UPDATE is the claim: of
+    two workers given the same id, only one moves the row from ``queued`` to
+    ``sending``, so it is never sent twice.
     """
     now = timezone.now()
     claimed = Message.objects.filter(
@@ -38,7 +40,7 @@ def deliver_now(message_id):
         result = backend_for(message.channel).send(message)
     except ProviderError as error:
         final = error.permanent or message.attempts >= settings.NOTIFY_MAX_ATTEMPTS
-        delay = None if final else _retry_delay(message.attempts)
+        delay = None if final else (backoff_seconds(message.attempts) if wait_before_retry else 0)
         sending.update(
             status=Status.FAILED if final else Status.QUEUED,
             error_code=error.code[:20],
@@ -58,9 +60,3 @@ def deliver_now(message_id):
         error_message="",
     )
     return None
-
-
-def _retry_delay(attempt):
-    # In the embedded default tasks run in-process at once, so waiting would only
-    # block the request: retry straight away (still a bounded number of times).
-    return 0 if settings.CELERY_TASK_ALWAYS_EAGER else backoff_seconds(attempt)

@@ -11,11 +11,12 @@ from portal.notifications import api, delivery
 )
 def deliver(self, message_id):
     """Deliver one outbox row; retry after a temporary failure (the row counts attempts)."""
-    retry_in = delivery.deliver_now(message_id)
     # Run in-process (the embedded default) there is no one to hand a retry to: try
     # again now. deliver_now ends in "failed" after NOTIFY_MAX_ATTEMPTS, so this stops.
-    while retry_in is not None and self.request.is_eager:
-        retry_in = delivery.deliver_now(message_id)
+    eager = bool(self.request.is_eager)
+    retry_in = delivery.deliver_now(message_id, wait_before_retry=not eager)
+    while retry_in is not None and eager:
+        retry_in = delivery.deliver_now(message_id, wait_before_retry=False)
     if retry_in is not None:
         raise self.retry(countdown=retry_in)
 

@@ -21,11 +21,14 @@ def _require_test_database():
     """
     from django.db import connection
 
-    expected = connection.creation._get_test_db_name()
-    if str(connection.settings_dict["NAME"]) != str(expected):
+    name = str(connection.settings_dict["NAME"])
+    test_name = connection.settings_dict.get("TEST", {}).get("NAME")
+    # Set up, NAME is the test database: the explicit TEST NAME (our SQLite file)
+    # or Django's "test_" + name (PostgreSQL).
+    if name != str(test_name) and not name.startswith("test_"):
         raise RuntimeError(
-            f"Django points at {connection.settings_dict['NAME']!r}, not the test database "
-            f"{expected!r}: no collected test is marked django_db, so none was made."
+            f"Django points at {name!r}, not a test database: no collected test is marked "
+            "django_db, so none was made."
         )
 
 

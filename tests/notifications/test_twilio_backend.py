@@ -111,6 +111,7 @@ def test_permanent_errors_fail_at_once_with_the_reason(
     assert message.error_code == str(code) and message.error_permanent is True
 
 
+@pytest.mark.real_worker
 @pytest.mark.django_db(transaction=True)
 def test_a_thousand_messages_with_a_fifth_failing_all_arrive_exactly_once(fake_twilio, settings):
     """With CELERY_BROKER_URL set this runs through a real worker on the broker."""

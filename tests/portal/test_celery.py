@@ -15,6 +15,7 @@ def test_without_a_broker_tasks_run_in_process():
     assert ping.delay().get(timeout=1) == "pong"
 
 
+@pytest.mark.real_worker
 @pytest.mark.skipif(settings.CELERY_TASK_ALWAYS_EAGER, reason="needs CELERY_BROKER_URL")
 def test_a_real_worker_on_the_broker_answers():
     from celery.contrib.testing.worker import start_worker
