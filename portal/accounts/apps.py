@@ -8,5 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        # Registers the "enrolled_resident" sentence shown on residents' audit pages.
-        from portal.accounts import enrolment  # noqa: F401
+        # Register the sentences these actions show on residents' audit pages.
+        from portal.accounts import enrolment, phone_change  # noqa: F401

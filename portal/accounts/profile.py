@@ -84,6 +84,12 @@ def profile(request):
     """Everything about me on one page, each with its own "change" link."""
     rows = [
         {
+            "label": _("Phone number I sign in with"),
+            "value": request.user.phone,
+            "change_url": reverse("change_phone"),
+        },
+    ] + [
+        {
             "label": heading,
             "value": _summary(request.user, slug),
             "change_url": reverse("profile_item", args=[slug]),

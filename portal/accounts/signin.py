@@ -81,6 +81,33 @@ def request_code(raw_phone, attempt, *, by_voice=False, language="zh-hans"):
     return phone
 
 
+def request_number_change(user, raw_new_phone, attempt, *, language="zh-hans"):
+    """Send a code to the number a resident wants to move to; return it in E.164.
+
+    The code belongs to the resident's own device, so ``verify_code(user.phone, ...)``
+    checks it; it goes to the new number to prove the resident holds that phone.
+    """
+    new_phone = normalize_phone(raw_new_phone)
+    if _hourly_count(new_phone) > settings.SIGNIN_MAX_CODES_PER_HOUR:
+        return new_phone
+    with transaction.atomic():
+        device = PhoneCodeDevice.objects.select_for_update().get(pk=_device_for(user.phone).pk)
+        if device.locked:
+            return new_phone
+        device.attempt = attempt
+        device.wrong_tries = 0
+        device.generate_token(length=6, valid_secs=settings.SIGNIN_CODE_VALID_SECONDS)
+        notify.send(
+            new_phone,
+            "sign_in_code",
+            {"code": device.token},
+            purpose=Purpose.SIGN_IN_CODE,
+            language=language,
+            related=device,
+        )
+    return new_phone
+
+
 def verify_code(phone, attempt, code):
     """Check a code; return ``(outcome, user)``. The user is set only when signed in."""
     code = "".join(character for character in str(code) if character.isdigit())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.accounts import family, fresh_code, profile, staff_views, views
+from portal.accounts import family, fresh_code, phone_change, profile, staff_views, views
 
 urlpatterns = [
     path("signin/", views.signin_phone, name="signin"),
@@ -10,6 +10,8 @@ urlpatterns = [
     path("signout/", views.signout, name="signout"),
     path("signin/confirm/", fresh_code.confirm_code, name="confirm_code"),
     path("profile/", profile.profile, name="profile"),
+    path("profile/phone/", phone_change.change_phone, name="change_phone"),
+    path("profile/phone/confirm/", phone_change.confirm_new_phone, name="change_phone_confirm"),
     path("profile/family/", family.family, name="family"),
     path("profile/family/add/", family.add_family_member, name="family_add"),
     path("profile/family/confirm/", family.confirm_family_member, name="family_confirm"),

@@ -112,3 +112,29 @@ def test_the_resident_is_told_by_their_preferred_channel(resident):
     resident.save()
     message = family.tell_resident(resident, "您的儿子为您叫了出租车。")
     assert message.channel == "voice" and "您的儿子为您叫了出租车" in message.body
+
+
+def test_changing_the_phone_number_needs_a_fresh_code_and_a_code_from_the_new_phone(
+    stale_session, resident
+):
+    assert stale_session.get("/profile/phone/")["Location"].startswith("/signin/confirm/")
+    stale_session.get("/signin/confirm/?next=/profile/phone/")
+    stale_session.post("/signin/confirm/", {"code": _code(resident.phone)})
+    new = "+8613900003333"
+    response = stale_session.post("/profile/phone/", {"phone": "139 0000 3333"})
+    assert response["Location"] == "/profile/phone/confirm/"
+    assert stale_session.post("/profile/phone/confirm/", {"code": _code(new)})["Location"] == (
+        "/profile/"
+    )
+    resident.refresh_from_db()
+    assert resident.phone == resident.username == new
+    assert not get_user_model().objects.filter(phone="+8613800000001").exists()
+
+
+def test_a_number_another_account_uses_cannot_be_taken(stale_session, resident):
+    stale_session.get("/signin/confirm/?next=/profile/phone/")
+    stale_session.post("/signin/confirm/", {"code": _code(resident.phone)})
+    response = stale_session.post("/profile/phone/", {"phone": "+8613800000002"})
+    assert "<title>错误" in response.content.decode()
+    resident.refresh_from_db()
+    assert resident.phone == "+8613800000001"
