@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -50,6 +51,7 @@ TARGET_SENT_PER_S = 200
 TARGET_CALLBACK_P99_MS = 20
 START_TIMEOUT = 60.0
 WARMUP_MESSAGES = 4
+ENQUEUE_THREADS = 4  # producers, as several web processes would be
 WARMUP_CALLBACKS = 10
 
 
@@ -173,20 +175,32 @@ def wait_for_worker(app, worker, log_path):
     app.send_task("portal.ping", queue="default").get(timeout=START_TIMEOUT)
 
 
-def enqueue(recipients, code_base):
+def enqueue(recipients, code_base, threads=ENQUEUE_THREADS):
+    """Send from several threads at once, as several web processes would."""
+    from django.db import connection
+
     from portal.notifications import api
     from portal.notifications.models import Purpose
 
-    ids = []
-    for index, recipient in enumerate(recipients):
-        message = api.send(
-            recipient,
-            "sign_in_code",
-            {"code": f"{(code_base + index) % 1_000_000:06d}"},
-            purpose=Purpose.SIGN_IN_CODE,
-        )
-        ids.append(message.pk)
-    return ids
+    def send_chunk(chunk):
+        ids = []
+        try:
+            for index, recipient in chunk:
+                message = api.send(
+                    recipient,
+                    "sign_in_code",
+                    {"code": f"{(code_base + index) % 1_000_000:06d}"},
+                    purpose=Purpose.SIGN_IN_CODE,
+                )
+                ids.append(message.pk)
+        finally:
+            connection.close()
+        return ids
+
+    numbered = list(enumerate(recipients))
+    chunks = [numbered[start::threads] for start in range(threads)]
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return [pk for ids in pool.map(send_chunk, chunks) for pk in ids]
 
 
 def wait_settled(ids, deadline_s):

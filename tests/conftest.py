@@ -11,6 +11,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the demo site (pages in both languages, roles)."""
     with django_db_blocker.unblock():
         build_demo()
+    yield
+    with django_db_blocker.unblock():
+        _disconnect_worker_threads()
+
+
+def _disconnect_worker_threads():
+    """Celery worker threads keep their own PostgreSQL connections; end them so the
+    test database can be dropped."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture(autouse=True)
