@@ -565,6 +565,7 @@ def _role_group(name, home):
         group.permissions.add(Permission.objects.get(codename="view_auditentry"))
     if name in ("Counter staff", "Supervisors", "Administrators"):
         group.permissions.add(Permission.objects.get(codename="add_enrolment"))
+        group.permissions.add(Permission.objects.get(codename="change_phonecodedevice"))
     if name == "Editors":
         for codename in (
             "add_hotline",

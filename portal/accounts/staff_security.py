@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 STARTED_KEY = "staff_session_started"
+KEPT_KEY = "staff_kept_form"
 
 
 def staff_path(path):
@@ -36,6 +37,7 @@ class StaffSecurityMiddleware:
             started = request.session.setdefault(STARTED_KEY, now)
             if now - started > settings.STAFF_SESSION_MAX_SECONDS:
                 logout(request)
+                _keep_what_was_typed(request)
                 return redirect(
                     f"{reverse('wagtailadmin_login')}?{urlencode({'next': request.path})}"
                 )
@@ -43,4 +45,24 @@ class StaffSecurityMiddleware:
             request.session.set_expiry(settings.STAFF_IDLE_SECONDS)
             if staff_path(request.path) and not _exempt(request.path) and not user.is_verified():
                 return redirect(f"{reverse('staff_2fa')}?{urlencode({'next': request.path})}")
+            kept = request.session.get(KEPT_KEY)
+            if request.method == "GET" and kept and kept["path"] == request.path:
+                return redirect("staff_resubmit")
+        elif staff_path(request.path) and not _exempt(request.path):
+            _keep_what_was_typed(request)
         return self.get_response(request)
+
+
+def _keep_what_was_typed(request):
+    """A form posted after the session ended: keep its fields for after signing in again.
+
+    Without JavaScript nobody saw the warning, so the next action is the first sign
+    of the time-out; the staff member must not lose what they typed. (Files are not
+    kept: they would have to be uploaded again.)
+    """
+    if request.method != "POST":
+        return
+    fields = [
+        (name, values) for name, values in request.POST.lists() if name != "csrfmiddlewaretoken"
+    ]
+    request.session[KEPT_KEY] = {"path": request.path, "fields": fields}

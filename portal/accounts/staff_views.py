@@ -15,6 +15,8 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.accounts.staff_security import KEPT_KEY
+
 
 class AuthenticatorForm(forms.Form):
     code = forms.CharField(
@@ -76,3 +78,12 @@ def staff_session_extend(request):
     if not (request.user.is_authenticated and request.user.is_staff):
         return HttpResponseForbidden()
     return HttpResponse(status=204)
+
+
+@login_required(login_url="wagtailadmin_login")
+def staff_resubmit(request):
+    """After signing in again: the form that was sent when the session had ended, to send again."""
+    kept = request.session.pop(KEPT_KEY, None)
+    if not kept or not request.user.is_staff:
+        return redirect("/admin/")
+    return render(request, "accounts/staff_resubmit.html", {"kept": kept})

@@ -19,4 +19,5 @@ urlpatterns = [
     path("profile/<slug:slug>/", profile.profile_item, name="profile_item"),
     path("staff/2fa/", staff_views.staff_2fa, name="staff_2fa"),
     path("staff/session/extend/", staff_views.staff_session_extend, name="staff_session_extend"),
+    path("staff/resubmit/", staff_views.staff_resubmit, name="staff_resubmit"),
 ]

@@ -82,3 +82,22 @@ def test_the_resident_sees_who_registered_them(client, counter, staff_login):
     client.force_login(resident)
     html = client.get("/my-information/").content.decode()
     assert "窗口小李" in html
+
+
+def test_counter_staff_lift_a_sign_in_lock_and_it_is_recorded(client, counter, staff_login):
+    from portal.accounts.models import PhoneCodeDevice
+
+    resident = get_user_model().objects.get(phone="+8613800000001")
+    PhoneCodeDevice.objects.update_or_create(
+        user=resident, defaults={"name": "phone", "locked": True, "failures_since_unlock": 100}
+    )
+    staff_login(counter)
+    client.post("/admin/unlock/", {"phone": "138 0000 0001", "checked_how": "id_card"})
+    assert not PhoneCodeDevice.objects.get(user=resident).locked
+    entry = AuditEntry.objects.filter(resident=resident).latest("id")
+    assert (entry.action, entry.actor) == ("unlocked_sign_in", counter)
+
+
+def test_a_volunteer_cannot_lift_a_lock(client, volunteer, staff_login):
+    staff_login(volunteer)
+    assert client.post("/admin/unlock/", {"phone": "13800000001"}).status_code in (302, 403)

@@ -81,3 +81,24 @@ def test_residents_are_not_asked_for_an_authenticator(client, resident):
     client.force_login(resident)
     assert client.get("/").status_code == 200
     assert client.session.get_expiry_age() == 30 * 24 * 3600
+
+
+def test_without_javascript_a_form_sent_after_the_time_out_is_kept_for_after_sign_in(
+    client, editor, staff_login, time_machine
+):
+    from content.models import HelpPage
+
+    page = HelpPage.objects.filter(locale__language_code="zh-hans").first()
+    edit = f"/admin/pages/{page.pk}/edit/"
+    time_machine.move_to("2026-11-25 09:00:00+08:00", tick=False)
+    staff_login(editor)
+    assert client.get(edit).status_code == 200
+    time_machine.move_to("2026-11-25 09:31:00+08:00", tick=False)  # 31 idle minutes
+    response = client.post(edit, {"title": "改过的标题", "summary": "新的摘要"})
+    assert "/admin/login/" in response["Location"]
+    staff_login(editor)
+    assert client.get(edit)["Location"] == "/staff/resubmit/"
+    html = client.get("/staff/resubmit/").content.decode()
+    assert f'action="{edit}"' in html
+    assert 'name="title" value="改过的标题"' in html and 'value="新的摘要"' in html
+    assert client.get(edit).status_code == 200  # shown once, then the page as usual
