@@ -16,13 +16,11 @@ a message was lost or sent twice, or a callback was not applied.
 """
 
 import argparse
-import contextlib
 import datetime
 import json
 import os
 import random
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,12 +35,23 @@ if str(PROJECT_DIR) not in sys.path:
 import psycopg  # noqa: E402
 import redis  # noqa: E402
 
+from bench.benchkit import (  # noqa: E402
+    create_database,
+    drop_database,
+    log,
+    log_tail,
+    migrate,
+    percentile,
+    rounded,
+    start_group,
+    stop_group,
+    wait_until,
+)
 from tests.support.fake_twilio import FakeTwilio  # noqa: E402
 from tests.support.live_portal import free_port  # noqa: E402
 
 BIN_DIR = Path(sys.executable).parent
 BENCH_DATABASE = "bench_notify"
-ADMIN_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BENCH_DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/5"
 FROM_NUMBER = "+15005550006"
@@ -56,73 +65,6 @@ WARMUP_CALLBACKS = 10
 
 
 # -- small helpers ---------------------------------------------------------------------------------
-
-
-def percentile(values, pct):
-    """Nearest-rank percentile of ``values`` (None for an empty list)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * pct // 100))  # ceil(n * pct / 100)
-    return ordered[int(rank) - 1]
-
-
-def rounded(value, digits=1):
-    return None if value is None else round(value, digits)
-
-
-def log(text):
-    print(text, file=sys.stderr, flush=True)
-
-
-def log_tail(path, limit=3000):
-    try:
-        return Path(path).read_text(errors="replace")[-limit:]
-    except OSError:
-        return ""
-
-
-def start_group(command, env, log_path):
-    """Start ``command`` in its own process group (so the whole group can be stopped)."""
-    with open(log_path, "wb") as log_file:
-        return subprocess.Popen(
-            command,
-            cwd=PROJECT_DIR,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-
-def stop_group(process, grace=15.0):
-    """SIGTERM the process group, SIGKILL it if it has not gone after ``grace`` seconds."""
-    if process is None:
-        return
-    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 10.0)):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
-            continue
-        # The leader is gone; make sure no child of it is left behind.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        return
-
-
-def wait_until(check, what, process=None, log_path=None, timeout=START_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while True:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode}:\n{log_tail(log_path)}")
-        if check():
-            return
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} not ready within {timeout:.0f} s:\n{log_tail(log_path)}")
-        time.sleep(0.2)
 
 
 def answers_http(port):
@@ -140,30 +82,6 @@ def answers_http(port):
 
 
 # -- database and broker ---------------------------------------------------------------------------
-
-
-def create_bench_database():
-    with psycopg.connect(ADMIN_DATABASE_URL, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
-
-
-def drop_bench_database():
-    with psycopg.connect(ADMIN_DATABASE_URL, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-
-
-def migrate(env):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode:
-        raise RuntimeError(f"migrate failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
 
 
 # -- the benchmark proper (Django is set up by then) -----------------------------------------------
@@ -452,7 +370,7 @@ def main():
     try:
         if not database_url:
             log(f"creating database {BENCH_DATABASE}")
-            create_bench_database()
+            create_database(BENCH_DATABASE)
             created_database = True
             database_url = BENCH_DATABASE_URL
         redis.Redis.from_url(broker_url).flushdb()
@@ -608,7 +526,7 @@ def main():
             connections.close_all()
         if created_database:
             try:
-                drop_bench_database()
+                drop_database(BENCH_DATABASE)
             except psycopg.Error as error:
                 log(f"could not drop {BENCH_DATABASE}: {error}")
         if broker_url == DEFAULT_BROKER_URL:

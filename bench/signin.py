@@ -28,14 +28,12 @@ resident signed in.
 """
 
 import argparse
-import contextlib
 import datetime
 import json
 import os
 import random
 import re
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -53,11 +51,22 @@ import psycopg  # noqa: E402
 import redis  # noqa: E402
 import requests  # noqa: E402
 
+from bench.benchkit import (  # noqa: E402
+    create_database,
+    drop_database,
+    log,
+    log_tail,
+    migrate,
+    percentile,
+    rounded,
+    start_group,
+    stop_group,
+    wait_until,
+)
 from tests.support.live_portal import free_port  # noqa: E402
 
 BIN_DIR = Path(sys.executable).parent
 BENCH_DATABASE = "bench_signin"
-ADMIN_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BENCH_DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/6"
 START_TIMEOUT = 60.0
@@ -95,73 +104,6 @@ class Problem(Exception):
 # -- small helpers ---------------------------------------------------------------------------------
 
 
-def percentile(values, pct):
-    """Nearest-rank percentile of ``values`` (None for an empty list)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * pct // 100))  # ceil(n * pct / 100)
-    return ordered[int(rank) - 1]
-
-
-def rounded(value, digits=1):
-    return None if value is None else round(value, digits)
-
-
-def log(text):
-    print(text, file=sys.stderr, flush=True)
-
-
-def log_tail(path, limit=3000):
-    try:
-        return Path(path).read_text(errors="replace")[-limit:]
-    except OSError:
-        return ""
-
-
-def start_group(command, env, log_path):
-    """Start ``command`` in its own process group (so the whole group can be stopped)."""
-    with open(log_path, "wb") as log_file:
-        return subprocess.Popen(
-            command,
-            cwd=PROJECT_DIR,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-
-def stop_group(process, grace=15.0):
-    """SIGTERM the process group, SIGKILL it if it has not gone after ``grace`` seconds."""
-    if process is None:
-        return
-    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 10.0)):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
-            continue
-        # The leader is gone; make sure no child of it is left behind.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        return
-
-
-def wait_until(check, what, process=None, log_path=None, timeout=START_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while True:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode}:\n{log_tail(log_path)}")
-        if check():
-            return
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} not ready within {timeout:.0f} s:\n{log_tail(log_path)}")
-        time.sleep(0.2)
-
-
 def new_session():
     session = requests.Session()
     session.trust_env = False  # loopback only: no proxy from the environment
@@ -195,30 +137,6 @@ def location_path(response):
 
 
 # -- database and cache ----------------------------------------------------------------------------
-
-
-def create_bench_database():
-    with psycopg.connect(ADMIN_DATABASE_URL, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
-
-
-def drop_bench_database():
-    with psycopg.connect(ADMIN_DATABASE_URL, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-
-
-def migrate(env):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode:
-        raise RuntimeError(f"migrate failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
 
 
 def flush_cache(redis_url):
@@ -698,7 +616,7 @@ def main():
     workdir = tempfile.TemporaryDirectory(prefix="bench-signin-")
     try:
         log(f"creating database {BENCH_DATABASE}")
-        create_bench_database()
+        create_database(BENCH_DATABASE)
         created_database = True
         flush_cache(args.redis_url)
         env = portal_env(args.redis_url, 1)
@@ -768,7 +686,7 @@ def main():
             database.close()
         if created_database:
             try:
-                drop_bench_database()
+                drop_database(BENCH_DATABASE)
             except psycopg.Error as error:
                 log(f"could not drop {BENCH_DATABASE}: {error}")
         try:

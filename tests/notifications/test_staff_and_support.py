@@ -25,11 +25,6 @@ def _message(**fields):
     return Message.objects.create(**values)
 
 
-@pytest.fixture
-def counter_staff(django_user_model):
-    return django_user_model.objects.get(username="counter")
-
-
 def test_staff_with_the_view_permission_see_messages_filtered_by_status(
     client, counter_staff, staff_login
 ):
