@@ -22,6 +22,7 @@ from portal.accounts.forms import CodeForm
 from portal.accounts.fresh_code import fresh_code_required
 from portal.accounts.phone import normalize_phone
 from portal.audit.models import Channel
+from portal.audit.sentences import ANYONE_ON_DUTY
 from portal.consent import api as consent_api
 from portal.consent.models import Consent, GivenVia, Scope
 from portal.notifications import api as notify
@@ -91,8 +92,29 @@ def tell_resident(resident, text):
 
 @resident_required
 def family(request):
-    """The family members who may act for me, and a way to stop them."""
-    return render(request, "accounts/family.html", {"members": proxies_of(request.user)})
+    """Everyone who may act for me (family, and helpers I allowed), and a way to stop each."""
+    helpers = (
+        Consent.objects.filter(
+            resident=request.user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .exclude(grantee__is_staff=False)
+        .select_related("grantee")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "accounts/family.html",
+        {"members": proxies_of(request.user), "helpers": helpers, "anyone": ANYONE_ON_DUTY},
+    )
+
+
+@resident_required
+@require_POST
+def revoke_consent(request, consent_id):
+    """Withdraw one permission I gave a helper, at once."""
+    consent = get_object_or_404(Consent, pk=consent_id, resident=request.user)
+    consent_api.revoke(consent, by=request.user, channel=Channel.WEB)
+    return redirect("family")
 
 
 @fresh_code_required

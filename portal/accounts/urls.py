@@ -14,6 +14,9 @@ urlpatterns = [
     path("profile/phone/confirm/", phone_change.confirm_new_phone, name="change_phone_confirm"),
     path("profile/family/", family.family, name="family"),
     path("profile/family/add/", family.add_family_member, name="family_add"),
+    path(
+        "profile/permissions/<int:consent_id>/stop/", family.revoke_consent, name="consent_revoke"
+    ),
     path("profile/family/confirm/", family.confirm_family_member, name="family_confirm"),
     path("profile/family/<int:member_id>/stop/", family.revoke_family_member, name="family_revoke"),
     path("profile/<slug:slug>/", profile.profile_item, name="profile_item"),

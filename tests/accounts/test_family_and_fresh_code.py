@@ -138,3 +138,27 @@ def test_a_number_another_account_uses_cannot_be_taken(stale_session, resident):
     assert "<title>错误" in response.content.decode()
     resident.refresh_from_db()
     assert resident.phone == "+8613800000001"
+
+
+def test_the_resident_sees_and_withdraws_a_permission_given_to_helpers(stale_session, resident):
+    from portal.consent import api as consent_api
+    from portal.consent.models import Consent
+
+    counter = get_user_model().objects.get(username="counter")
+    consent = consent_api.grant(
+        resident, "taxi", given_via="in_person_counter", recorded_by=counter
+    )
+    html = stale_session.get("/profile/family/").content.decode()
+    assert "当班的志愿者或窗口工作人员" in html
+    stale_session.post(f"/profile/permissions/{consent.pk}/stop/")
+    assert Consent.objects.get(pk=consent.pk).revoked_at is not None
+    assert valid_consent(resident, "taxi", counter) is None
+
+
+def test_a_resident_cannot_withdraw_someone_elses_permission(client, resident):
+    from portal.consent import api as consent_api
+
+    neighbour = get_user_model().objects.get(phone="+8613800000002")
+    consent = consent_api.grant(neighbour, "taxi", given_via="web")
+    client.force_login(resident)
+    assert client.post(f"/profile/permissions/{consent.pk}/stop/").status_code == 404
