@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "content",
+    "services.taxi",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -215,6 +216,15 @@ NOTIFY_MAX_PER_HOUR = env_int("NOTIFY_MAX_PER_HOUR", 5000, minimum=1)
 NOTIFY_DUPLICATE_WINDOW_SECONDS = env_int("NOTIFY_DUPLICATE_WINDOW_SECONDS", 300, minimum=0)
 # No reminders from 21:00 to 08:00 local time; sign-in codes and urgent messages still go.
 NOTIFY_QUIET_HOURS = (21, 8)
+
+# --- Taxi -------------------------------------------------------------------
+
+TAXI_PROVIDER = _backend("TAXI_PROVIDER", "services.taxi.providers.simulated.SimulatedProvider")
+# The simulated provider (demos and the embedded default): what it does, and how fast.
+TAXI_SIMULATION = env_choice(
+    "TAXI_SIMULATION", {"found", "none", "driver_cancels", "no_show"}, "found"
+)
+TAXI_SIMULATION_DELAY_SECONDS = env_int("TAXI_SIMULATION_DELAY_SECONDS", 5, minimum=0)
 
 # --- Accounts --------------------------------------------------------------
 

@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("display/", design_views.display_settings, name="display_settings"),
     path("", include("portal.accounts.urls")),
     path("", include("portal.audit.urls")),
+    path("taxi/", include("services.taxi.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

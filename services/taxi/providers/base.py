@@ -1,0 +1,77 @@
+"""The one interface every dispatch provider implements, and how the portal picks one."""
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+DEFAULT_PROVIDER = "services.taxi.providers.simulated.SimulatedProvider"
+
+
+class ProviderError(Exception):
+    """The provider could not do what was asked.
+
+    ``permanent=False`` (a timeout, a 5xx) means trying again later may work; ``permanent=True``
+    (the order was refused) means it will not, and the ride needs a person instead.
+    """
+
+    def __init__(self, message="", *, permanent=False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class WebhookEvent:
+    """One event from a provider's webhook, in the portal's words.
+
+    ``kind`` is a ride status value (``"car_found"``, ``"arrived"`` ...); ``data`` may hold
+    ``reference`` (the dispatch key the portal gave ``create``), ``order_id``, ``plate``,
+    ``colour``, ``driver_phone`` and ``minutes_away``.
+    """
+
+    __slots__ = ("data", "event_id", "kind")
+
+    def __init__(self, event_id, kind, data):
+        self.event_id, self.kind, self.data = str(event_id), str(kind), dict(data or {})
+
+    def __repr__(self):
+        return f"WebhookEvent({self.event_id!r}, {self.kind!r}, {self.data!r})"
+
+
+class DispatchProvider:
+    """Hands rides to a dispatch company and reads back what happened.
+
+    Subclasses set ``name`` (kept on each ride and event) and implement the methods below.
+    Methods raise :class:`ProviderError` when the provider fails.
+    """
+
+    name = "base"
+
+    def create(self, ride, idempotency_key):
+        """Order a car for ``ride``; return the provider's order id.
+
+        Calling it again with the same ``idempotency_key`` must not order a second car.
+        """
+        raise NotImplementedError
+
+    def cancel(self, ride, reason):
+        """Cancel the provider's order for ``ride`` (``ride.provider_order_id``)."""
+        raise NotImplementedError
+
+    def status(self, ride):
+        """The provider's view of the order now, as a :class:`WebhookEvent` or ``None``.
+
+        Used to poll when no event has come for a while.
+        """
+        raise NotImplementedError
+
+    def verify_webhook(self, request):
+        """True if ``request`` really comes from this provider (its signature is right)."""
+        return False
+
+    def parse_webhook(self, request):
+        """The events in a verified webhook ``request``, as a list of :class:`WebhookEvent`."""
+        raise NotImplementedError
+
+
+def get_provider(path=None):
+    """An instance of the provider named by ``path`` or the ``TAXI_PROVIDER`` setting."""
+    path = path or getattr(settings, "TAXI_PROVIDER", DEFAULT_PROVIDER) or DEFAULT_PROVIDER
+    return import_string(path)()

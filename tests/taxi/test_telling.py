@@ -1,0 +1,154 @@
+"""The resident is told what matters, in their language, by the way they chose."""
+
+import pytest
+
+from portal.notifications.models import Channel as MessageChannel
+from services.taxi import api
+from services.taxi.models import Ride, Status
+from tests.taxi.helpers import CAR, book, event, taxi_messages
+
+pytestmark = pytest.mark.django_db
+
+CHINESE = {
+    "Car coming: %(plate)s %(colour)s. Driver %(phone)s, about %(minutes)s min.": (
+        "车来了：%(plate)s %(colour)s，司机%(phone)s，约%(minutes)s分钟到。"
+    ),
+    "white": "白色",
+    "Your taxi is here: %(plate)s %(colour)s. The driver will call you.": (
+        "车到了：%(plate)s %(colour)s，司机会给您打电话。"
+    ),
+    "Sorry, no taxi was found.": "抱歉，没有找到出租车。",
+    "Call %(hotline)s, or reply 1 and we will call you back.": (
+        "请拨打%(hotline)s，或回复1，我们给您回电。"
+    ),
+    "%(sorry)s %(offer)s": "%(sorry)s%(offer)s",
+}
+
+
+@pytest.fixture
+def in_chinese(chinese, at_home):
+    """王阿姨 reads Chinese, and the catalogue has these messages' translations."""
+    at_home.language = "zh-hans"
+    at_home.save(update_fields=["language"])
+    for msgid, msgstr in CHINESE.items():
+        chinese(msgid, msgstr)
+
+
+def test_car_found_tells_the_plate_colour_and_drivers_phone_by_sms(at_home):
+    at_home.language = "en"
+    at_home.save()
+    ride = book(at_home)
+    event(ride, "car_found", **CAR)
+    [told] = taxi_messages(at_home)
+    assert told.channel == MessageChannel.SMS
+    assert told.language == "en"
+    assert told.urgent
+    assert told.related == Ride.objects.get(pk=ride.pk)
+    assert "沪A·12345" in told.body
+    assert "white" in told.body
+    assert "13912345678" in told.body
+    assert "6 min" in told.body
+
+
+def test_car_found_in_chinese_fits_one_sms(at_home, in_chinese):
+    ride = book(at_home)
+    event(ride, "car_found", **CAR)
+    [told] = taxi_messages(at_home)
+    assert told.language == "zh-hans"
+    assert "车来了：沪A·12345 白色，司机13912345678，约6分钟到。" in told.body
+    assert len(told.body) <= 70
+
+
+def test_car_arrived_is_told(at_home, in_chinese):
+    ride = book(at_home)
+    event(ride, "car_found", **CAR)
+    event(ride, "arrived")
+    arrived = taxi_messages(at_home)[-1]
+    assert "车到了：沪A·12345 白色" in arrived.body
+    assert len(arrived.body) <= 70
+
+
+def test_a_resident_who_prefers_calls_is_called(at_home):
+    at_home.notify_by = "voice"
+    at_home.save()
+    ride = book(at_home)
+    event(ride, "car_found", **CAR)
+    event(ride, "driver_no_show")
+    messages = taxi_messages(at_home)
+    assert [m.channel for m in messages] == [MessageChannel.VOICE, MessageChannel.VOICE]
+    # A call cannot be answered with a text: it gives the number to call instead.
+    assert "reply 1" not in messages[-1].body
+    assert "Call 962 200 and a person will help you." in messages[-1].body
+
+
+def test_no_car_found_offers_a_person_and_marks_the_ride(at_home, in_chinese):
+    ride = book(at_home)
+    event(ride, "looking")
+    event(ride, "no_car")
+    ride.refresh_from_db()
+    assert ride.needs_help
+    assert ride in api.rides_needing_help()
+    [told] = taxi_messages(at_home)
+    assert "抱歉，没有找到出租车。请拨打962 200，或回复1，我们给您回电。" in told.body
+    assert "回复1" in told.body
+    assert len(told.body) <= 70
+
+
+def test_no_driver_answered_offers_a_person_too(at_home):
+    ride = book(at_home)
+    event(ride, "no_driver_answer")
+    ride.refresh_from_db()
+    assert ride.needs_help
+    assert "reply 1" in taxi_messages(at_home)[-1].body
+
+
+def test_a_driver_who_does_not_come_means_a_person_helps(at_home):
+    ride = book(at_home)
+    event(ride, "car_found", **CAR)
+    event(ride, "driver_no_show")
+    ride.refresh_from_db()
+    assert ride.needs_help
+    told = taxi_messages(at_home)[-1]
+    assert "the driver did not come" in told.body
+    assert "reply 1 and we will call you back" in told.body
+
+
+def test_mark_needs_help_is_idempotent(at_home):
+    ride = book(at_home)
+    api.mark_needs_help(ride)
+    api.mark_needs_help(ride)
+    assert Ride.objects.get(pk=ride.pk).needs_help
+    assert list(api.rides_needing_help()) == [ride]
+
+
+def test_ride_status_says_where_the_car_is_in_plain_words(at_home):
+    ride = book(at_home)
+    event(ride, "car_found", **CAR)
+    ride.refresh_from_db()
+    status = api.ride_status(ride)
+    assert status["status"] == Status.CAR_FOUND
+    assert status["words"]
+    assert status["car_plate"] == "沪A·12345"
+    assert status["car_colour"]
+    assert status["driver_phone"] == "13912345678"
+    assert status["driver_tel"] == "tel:+8613912345678"
+    assert status["minutes_away"] == 6
+    assert "6" in status["minutes_words"]
+    assert status["active"] and status["can_cancel"] and not status["final"]
+
+
+@pytest.mark.parametrize("state", list(Status))
+def test_every_state_has_words(at_home, state):
+    ride = book(at_home)
+    Ride.objects.filter(pk=ride.pk).update(status=state)
+    ride.refresh_from_db()
+    words = api.ride_status(ride)["words"]
+    assert words and "%(" not in words
+
+
+def test_a_later_ride_says_when(at_home, at):
+    from datetime import timedelta
+
+    now = at(2026, 11, 25, 10, 0)
+    ride = book(at_home, pickup_at=now + timedelta(hours=2))
+    assert "12:00" in api.ride_status(ride)["words"]

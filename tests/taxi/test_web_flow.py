@@ -1,0 +1,83 @@
+"""The web channel: one tap from home, a status page, cancel; the tap counts once."""
+
+import json
+
+import pytest
+
+from services.taxi.models import Ride
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in(client, at_home):
+    client.force_login(at_home)
+    return client
+
+
+def test_one_tap_after_sign_in_calls_a_taxi_and_shows_the_car(
+    signed_in, at_home, simulation, django_capture_on_commit_callbacks
+):
+    simulation("found")
+    page = signed_in.get("/taxi/").content.decode()
+    assert page.count('type="submit"') == 2  # the tap, and the header's sign-out
+    key = page.split('name="key" value="')[1].split('"')[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post("/taxi/", {"key": key})
+    ride = Ride.objects.get(resident=at_home)
+    assert response["Location"] == f"/taxi/rides/{ride.pk}/"
+    html = signed_in.get(response["Location"]).content.decode()
+    assert ride.pickup_address in Ride.objects.get(pk=ride.pk).pickup_address
+    ride.refresh_from_db()
+    assert ride.car_plate and ride.car_plate in html
+    assert 'href="tel:' in html and 'aria-live="polite"' in html
+
+
+def test_a_double_tap_is_one_ride(signed_in, at_home, quiet):
+    key = signed_in.get("/taxi/").content.decode().split('name="key" value="')[1].split('"')[0]
+    first = signed_in.post("/taxi/", {"key": key})
+    second = signed_in.post("/taxi/", {"key": key})
+    assert first["Location"] == second["Location"]
+    assert Ride.objects.filter(resident=at_home).count() == 1
+
+
+def test_a_second_tap_with_a_ride_on_its_way_goes_to_that_ride(signed_in, at_home, quiet):
+    first = signed_in.post("/taxi/", {"key": "a"})
+    second = signed_in.post("/taxi/", {"key": "b"})
+    assert second["Location"] == first["Location"]
+    assert Ride.objects.filter(resident=at_home).count() == 1
+
+
+def test_the_status_page_has_json_for_live_updates_and_a_cancel_button(signed_in, at_home, quiet):
+    location = signed_in.post("/taxi/", {"key": "k"})["Location"]
+    status = json.loads(signed_in.get(location + "status.json").content)
+    assert status["can_cancel"] is True and status["final"] is False
+    signed_in.post(location + "cancel/")
+    assert Ride.objects.get(resident=at_home).status == "cancelled"
+
+
+def test_without_a_home_address_the_tap_asks_once_then_continues(client, resident, quiet):
+    resident.home_address = ""
+    resident.save()
+    client.force_login(resident)
+    assert client.get("/taxi/")["Location"] == "/taxi/home/"
+    assert client.post("/taxi/home/", {"home_address": "华山路 1 号"})["Location"] == "/taxi/"
+    resident.refresh_from_db()
+    assert resident.home_address == "华山路 1 号"
+
+
+def test_not_signed_in_goes_to_sign_in_and_comes_back_to_the_tap(client):
+    response = client.get("/taxi/")
+    assert response["Location"] == "/signin/?next=/taxi/"
+
+
+def test_another_residents_ride_is_not_found(client, at_home, quiet, django_user_model):
+    client.force_login(at_home)
+    location = client.post("/taxi/", {"key": "x"})["Location"]
+    client.force_login(django_user_model.objects.get(phone="+8613800000002"))
+    assert client.get(location).status_code == 404
+    assert client.post(location + "cancel/").status_code == 404
+
+
+def test_the_home_tile_now_starts_the_taxi(client):
+    assert 'href="/taxi/"' in client.get("/").content.decode()
