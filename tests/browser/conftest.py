@@ -43,7 +43,10 @@ def portal_url(django_db_setup, django_db_blocker):
         # Idempotent: it brings back what a transactional test emptied before.
         build_demo()
         database_url = test_database_url()
-    with running_portal(database_url) as url:
+    # Background work runs in the server process at once (even when CI sets a broker,
+    # no worker serves this server), and the simulated taxi finds a car straight away.
+    server_env = {"CELERY_BROKER_URL": "", "TAXI_SIMULATION_DELAY_SECONDS": "0"}
+    with running_portal(database_url, env=server_env) as url:
         yield url
 
 
