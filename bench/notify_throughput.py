@@ -48,7 +48,7 @@ from bench.benchkit import (  # noqa: E402
     wait_until,
 )
 from tests.support.fake_twilio import FakeTwilio  # noqa: E402
-from tests.support.live_portal import free_port  # noqa: E402
+from tests.support.live_portal import answers_http, free_port  # noqa: E402
 
 BIN_DIR = Path(sys.executable).parent
 BENCH_DATABASE = "bench_notify"
@@ -65,20 +65,6 @@ WARMUP_CALLBACKS = 10
 
 
 # -- small helpers ---------------------------------------------------------------------------------
-
-
-def answers_http(port):
-    import http.client
-
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-    try:
-        connection.request("GET", "/")
-        connection.getresponse().read()
-        return True
-    except OSError:
-        return False
-    finally:
-        connection.close()
 
 
 # -- database and broker ---------------------------------------------------------------------------

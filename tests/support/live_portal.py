@@ -48,7 +48,7 @@ def _gunicorn_command():
     return [sys.executable, "-m", "gunicorn"]
 
 
-def _answers_http(port):
+def answers_http(port):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     try:
         connection.request("GET", "/")
@@ -109,7 +109,7 @@ def running_portal(database_url, env=None, workers=2):
         )
         try:
             deadline = time.monotonic() + START_TIMEOUT
-            while not _answers_http(port):
+            while not answers_http(port):
                 if process.poll() is not None:
                     raise RuntimeError(
                         f"gunicorn exited with {process.returncode}:\n{_log_tail(log_file)}"
