@@ -164,3 +164,23 @@ class Enrolment(models.Model):
     class Meta:
         verbose_name = _("enrolment at a counter")
         verbose_name_plural = _("enrolments at a counter")
+
+
+class SavedPlace(models.Model):
+    """A place a resident goes often, so a taxi can be called there without typing."""
+
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_places"
+    )
+    label = models.CharField(_("name of the place"), max_length=20)
+    address = models.CharField(_("address"), max_length=200)
+    landmark = models.CharField(_("landmark for the driver"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved place")
+        verbose_name_plural = _("saved places")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.label}: {self.address}"

@@ -96,6 +96,14 @@ def profile(request):
         }
         for slug, (heading, _form_class, _fields) in ITEMS.items()
     ]
+    places = ", ".join(place.label for place in request.user.saved_places.all())
+    rows.append(
+        {
+            "label": _("Saved places"),
+            "value": places or _("Not given"),
+            "change_url": reverse("saved_places"),
+        }
+    )
     rows.insert(
         3,
         {

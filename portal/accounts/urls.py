@@ -1,6 +1,14 @@
 from django.urls import path
 
-from portal.accounts import family, fresh_code, phone_change, profile, staff_views, views
+from portal.accounts import (
+    family,
+    fresh_code,
+    phone_change,
+    places,
+    profile,
+    staff_views,
+    views,
+)
 
 urlpatterns = [
     path("signin/", views.signin_phone, name="signin"),
@@ -12,6 +20,8 @@ urlpatterns = [
     path("profile/", profile.profile, name="profile"),
     path("profile/phone/", phone_change.change_phone, name="change_phone"),
     path("profile/phone/confirm/", phone_change.confirm_new_phone, name="change_phone_confirm"),
+    path("profile/places/", places.saved_places, name="saved_places"),
+    path("profile/places/<int:place_id>/remove/", places.remove_place, name="saved_place_remove"),
     path("profile/family/", family.family, name="family"),
     path("profile/family/add/", family.add_family_member, name="family_add"),
     path(

@@ -68,3 +68,26 @@ def test_an_unknown_item_is_not_found(signed_in):
 def test_the_profile_needs_sign_in(client):
     response = client.get("/profile/")
     assert response.status_code == 302 and response["Location"].startswith("/signin/")
+
+
+def test_saved_places_are_added_listed_and_removed(signed_in, resident):
+    signed_in.post(
+        "/profile/places/", {"label": "女儿家", "address": "虹桥路 8 号", "landmark": "小区北门"}
+    )
+    place = resident.saved_places.get()
+    assert (place.label, place.landmark) == ("女儿家", "小区北门")
+    assert "女儿家" in signed_in.get("/profile/").content.decode()
+    signed_in.post(f"/profile/places/{place.pk}/remove/")
+    assert not resident.saved_places.exists()
+
+
+def test_a_place_needs_a_name_and_an_address(signed_in, resident):
+    response = signed_in.post("/profile/places/", {"label": "", "address": ""})
+    assert "<title>错误" in response.content.decode()
+    assert not resident.saved_places.exists()
+
+
+def test_nobody_removes_another_residents_place(signed_in, django_user_model):
+    neighbour = django_user_model.objects.get(phone="+8613800000002")
+    place = neighbour.saved_places.create(label="家", address="华山路 1 号")
+    assert signed_in.post(f"/profile/places/{place.pk}/remove/").status_code == 404
