@@ -77,6 +77,15 @@ def proxies_of(resident):
     return members
 
 
+def add_proxy(resident, member, scopes):
+    """Let ``member`` act for ``resident`` in ``scopes``: one consent each, given on the web."""
+    with transaction.atomic():
+        return [
+            consent_api.grant(resident, scope, grantee=member, given_via=GivenVia.WEB)
+            for scope in scopes
+        ]
+
+
 def tell_resident(resident, text):
     """Tell the resident, by their preferred channel, what a family member did for them."""
     return notify.send(
@@ -150,9 +159,7 @@ def confirm_family_member(request):
             pending["phone"], pending["attempt"], form.cleaned_data["code"]
         )
         if outcome is signin.Outcome.SIGNED_IN:
-            with transaction.atomic():
-                for scope in pending["scopes"]:
-                    consent_api.grant(request.user, scope, grantee=member, given_via=GivenVia.WEB)
+            add_proxy(request.user, member, pending["scopes"])
             del request.session[PENDING_KEY]
             return redirect("family")
         form.add_error(
@@ -168,9 +175,5 @@ def confirm_family_member(request):
 def revoke_family_member(request, member_id):
     """Stop a family member acting for me, at once."""
     member = get_object_or_404(get_user_model(), pk=member_id)
-    with transaction.atomic():
-        for consent in Consent.objects.filter(
-            resident=request.user, grantee=member, revoked_at__isnull=True
-        ):
-            consent_api.revoke(consent, by=request.user, channel=Channel.WEB)
+    consent_api.revoke_all(request.user, member, by=request.user, channel=Channel.WEB)
     return redirect("family")

@@ -4,7 +4,6 @@ phone first, then a code sent to the new one."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -14,8 +13,6 @@ from portal.accounts import signin
 from portal.accounts.forms import CodeForm
 from portal.accounts.fresh_code import fresh_code_required
 from portal.accounts.phone import normalize_phone
-from portal.audit import api as audit
-from portal.audit.models import Channel
 from portal.audit.sentences import register_sentence
 
 PENDING_KEY = "phone_change"
@@ -73,10 +70,7 @@ def confirm_new_phone(request):
             request.user.phone, pending["attempt"], form.cleaned_data["code"]
         )
         if outcome is signin.Outcome.SIGNED_IN and user == request.user:
-            with transaction.atomic():
-                user.phone = user.username = pending["phone"]
-                user.save(update_fields=["phone", "username"])
-                audit.record(user, "changed_phone", actor=user, channel=Channel.WEB)
+            signin.change_phone(user, pending["phone"])
             del request.session[PENDING_KEY]
             return redirect("profile")
         form.add_error("code", _("That code is not right. Check the digits and try again."))

@@ -18,6 +18,8 @@ from django.db import transaction
 
 from portal.accounts.models import PhoneCodeDevice
 from portal.accounts.phone import normalize_phone
+from portal.audit import api as audit
+from portal.audit.models import Channel as AuditChannel
 from portal.notifications import api as notify
 from portal.notifications.models import Channel, Purpose
 
@@ -58,26 +60,7 @@ def request_code(raw_phone, attempt, *, by_voice=False, language="zh-hans"):
     nothing about whether a code went, so nobody can probe which numbers exist.
     """
     phone = normalize_phone(raw_phone)
-    if _hourly_count(phone) > settings.SIGNIN_MAX_CODES_PER_HOUR:
-        return phone
-    with transaction.atomic():
-        device = PhoneCodeDevice.objects.select_for_update().get(pk=_device_for(phone).pk)
-        if device.locked:
-            return phone
-        # A resident with only a landline cannot read an SMS: codes come by call.
-        by_voice = by_voice or device.user.notify_by == "voice"
-        device.attempt = attempt
-        device.wrong_tries = 0
-        device.generate_token(length=6, valid_secs=settings.SIGNIN_CODE_VALID_SECONDS)
-        notify.send(
-            phone,
-            "sign_in_code",
-            {"code": device.token},
-            purpose=Purpose.SIGN_IN_CODE,
-            channel=Channel.VOICE if by_voice else Channel.SMS,
-            language=language,
-            related=device,
-        )
+    _issue_code(phone, phone, attempt, by_voice=by_voice, language=language)
     return phone
 
 
@@ -88,24 +71,43 @@ def request_number_change(user, raw_new_phone, attempt, *, language="zh-hans"):
     checks it; it goes to the new number to prove the resident holds that phone.
     """
     new_phone = normalize_phone(raw_new_phone)
-    if _hourly_count(new_phone) > settings.SIGNIN_MAX_CODES_PER_HOUR:
-        return new_phone
+    _issue_code(user.phone, new_phone, attempt, by_voice=False, language=language)
+    return new_phone
+
+
+def change_phone(user, new_phone):
+    """Move ``user`` to ``new_phone`` (already proved by a code) and write it in the audit log."""
     with transaction.atomic():
-        device = PhoneCodeDevice.objects.select_for_update().get(pk=_device_for(user.phone).pk)
+        user.phone = user.username = new_phone
+        user.save(update_fields=["phone", "username"])
+        audit.record(user, "changed_phone", actor=user, channel=AuditChannel.WEB)
+
+
+def _issue_code(owner_phone, send_to, attempt, *, by_voice, language):
+    """A new code on ``owner_phone``'s device for ``attempt``, sent to ``send_to``.
+
+    Says nothing when the hourly cap is reached or the device is locked.
+    """
+    if _hourly_count(send_to) > settings.SIGNIN_MAX_CODES_PER_HOUR:
+        return
+    with transaction.atomic():
+        device = PhoneCodeDevice.objects.select_for_update().get(pk=_device_for(owner_phone).pk)
         if device.locked:
-            return new_phone
+            return
+        # A resident with only a landline cannot read an SMS: codes come by call.
+        by_voice = by_voice or (send_to == owner_phone and device.user.notify_by == "voice")
         device.attempt = attempt
         device.wrong_tries = 0
         device.generate_token(length=6, valid_secs=settings.SIGNIN_CODE_VALID_SECONDS)
         notify.send(
-            new_phone,
+            send_to,
             "sign_in_code",
             {"code": device.token},
             purpose=Purpose.SIGN_IN_CODE,
+            channel=Channel.VOICE if by_voice else Channel.SMS,
             language=language,
             related=device,
         )
-    return new_phone
 
 
 def verify_code(phone, attempt, code):
@@ -153,11 +155,24 @@ def _wrong_guess(device):
     return outcome
 
 
-def unlock(phone):
-    """Lift a hard lock (staff do this after checking who the resident is)."""
-    return PhoneCodeDevice.objects.filter(user__phone=normalize_phone(phone)).update(
-        locked=False,
-        failures_since_unlock=0,
-        throttling_failure_count=0,
-        throttling_failure_timestamp=None,
-    )
+def unlock(phone, *, by, checked_how):
+    """Lift a hard lock after staff ``by`` checked who the resident is (``checked_how``).
+
+    Written in the resident's audit log, like every action taken on their behalf.
+    """
+    phone = normalize_phone(phone)
+    resident = get_user_model().objects.get(phone=phone)
+    with transaction.atomic():
+        PhoneCodeDevice.objects.filter(user=resident).update(
+            locked=False,
+            failures_since_unlock=0,
+            throttling_failure_count=0,
+            throttling_failure_timestamp=None,
+        )
+        audit.record(
+            resident,
+            "unlocked_sign_in",
+            actor=by,
+            channel=AuditChannel.COUNTER,
+            checked_how=checked_how,
+        )

@@ -4,7 +4,6 @@ by calling them back on their registered number)."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,8 +12,6 @@ from django.views.decorators.http import require_http_methods
 from portal.accounts import signin
 from portal.accounts.models import Enrolment
 from portal.accounts.phone import normalize_phone
-from portal.audit import api as audit
-from portal.audit.models import Channel
 from portal.audit.sentences import register_sentence
 
 register_sentence(
@@ -48,17 +45,7 @@ def unlock_view(request):
     form = UnlockForm(request.POST if request.method == "POST" else None)
     unlocked = None
     if request.method == "POST" and form.is_valid():
-        phone = form.cleaned_data["phone"]
-        resident = get_user_model().objects.get(phone=phone)
-        with transaction.atomic():
-            signin.unlock(phone)
-            audit.record(
-                resident,
-                "unlocked_sign_in",
-                actor=request.user,
-                channel=Channel.COUNTER,
-                checked_how=form.cleaned_data["checked_how"],
-            )
-        unlocked = phone
+        unlocked = form.cleaned_data["phone"]
+        signin.unlock(unlocked, by=request.user, checked_how=form.cleaned_data["checked_how"])
         form = UnlockForm()
     return render(request, "accounts/unlock.html", {"form": form, "unlocked": unlocked})

@@ -123,6 +123,27 @@ def revoke(consent, *, by, channel=None):
     return consent
 
 
+def revoke_all(resident, grantee, *, by, channel):
+    """Withdraw every consent ``resident`` gave ``grantee`` that is still in force; return how many.
+
+    Each one goes through :func:`revoke` (so each writes its own ``revoked_consent`` audit
+    entry), all in one transaction: either every one is withdrawn or none is. ``by`` and
+    ``channel`` are passed on to :func:`revoke`. Consents already withdrawn or expired are left
+    alone and not counted.
+    """
+    with transaction.atomic():
+        active = Consent.objects.select_for_update().filter(
+            resident=resident,
+            grantee=grantee,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        consents = list(active)
+        for consent in consents:
+            revoke(consent, by=by, channel=channel)
+    return len(consents)
+
+
 def _is_staff(user):
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 

@@ -116,10 +116,10 @@ def test_a_code_is_refused_at_exactly_ten_minutes(client, time_machine):
 def test_a_code_works_once(client):
     _ask(client, RESIDENT)
     code = _last_code(RESIDENT)
+    attempt = client.session["signin"]["attempt"]
     assert _enter(client, code).status_code == 302
-    client.post("/signout/")
-    client.session["signin"] = {"phone": RESIDENT, "attempt": "old"}
-    outcome, _ = signin.verify_code(RESIDENT, "whatever", code)
+    # The same code, for the same attempt, a second time: refused.
+    outcome, _ = signin.verify_code(RESIDENT, attempt, code)
     assert outcome is signin.Outcome.NEW_CODE_NEEDED
 
 
@@ -193,7 +193,8 @@ def test_a_thousand_guesses_get_nowhere_and_lock_the_phone(client, settings):
     assert signin.verify_code(RESIDENT, client.session["signin"]["attempt"], code)[0] is (
         signin.Outcome.LOCKED
     )
-    signin.unlock(RESIDENT)
+    counter = get_user_model().objects.get(username="counter")
+    signin.unlock(RESIDENT, by=counter, checked_how="id_card")
     assert not PhoneCodeDevice.objects.get(user__phone=RESIDENT).locked
 
 
@@ -204,9 +205,18 @@ def test_the_code_can_come_by_a_voice_call_instead(client):
     assert Message.objects.filter(recipient=RESIDENT, channel="voice").count() == 2
 
 
-def test_a_resident_stays_signed_in_for_thirty_days_renewed_on_use(client, settings):
+def test_a_resident_stays_signed_in_for_thirty_days_renewed_on_use(client, settings, time_machine):
     assert settings.SESSION_COOKIE_AGE == 30 * 24 * 3600
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    time_machine.move_to("2026-11-01 09:00:00+08:00", tick=False)
+    _ask(client, RESIDENT)
+    _enter(client, _last_code(RESIDENT))
+    time_machine.move_to("2026-11-25 09:00:00+08:00", tick=False)  # 24 days on: still in
+    assert client.get("/profile/").status_code == 200
+    time_machine.move_to("2026-12-20 09:00:00+08:00", tick=False)  # 25 days after that use
+    assert client.get("/profile/").status_code == 200
+    time_machine.move_to("2027-01-25 09:00:00+08:00", tick=False)  # 36 days unused: out
+    assert client.get("/profile/")["Location"].startswith("/signin/")
 
 
 def test_signing_out_needs_a_post_and_ends_the_session(client):

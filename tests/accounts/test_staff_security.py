@@ -45,10 +45,15 @@ def test_new_staff_enrol_an_authenticator_with_a_qr_code(client, volunteer):
     assert device.confirmed
 
 
-def test_a_staff_session_ends_after_thirty_idle_minutes(client, editor, staff_login):
+def test_a_staff_session_ends_after_thirty_idle_minutes(client, editor, staff_login, time_machine):
+    time_machine.move_to("2026-11-25 09:00:00+08:00", tick=False)
     staff_login(editor)
     assert client.get("/admin/").status_code == 200
     assert client.session.get_expiry_age() == 30 * 60
+    time_machine.move_to("2026-11-25 09:29:00+08:00", tick=False)
+    assert client.get("/admin/").status_code == 200  # each request pushes it back
+    time_machine.move_to("2026-11-25 09:59:30+08:00", tick=False)  # 30.5 idle minutes
+    assert "/admin/login/" in client.get("/admin/")["Location"]
 
 
 def test_a_staff_session_ends_after_twelve_hours_however_busy(

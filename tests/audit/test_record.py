@@ -43,12 +43,14 @@ def test_an_action_without_a_sentence_for_the_resident_is_refused(resident):
 def test_an_unknown_channel_is_refused(resident):
     with pytest.raises(ValueError):
         record(resident, "booked_taxi", channel="fax")
+    assert not resident.audit_entries.exists()
 
 
 def test_a_consent_from_another_resident_is_refused(resident, neighbour, volunteer):
     consent = grant(neighbour, Scope.TAXI, given_via=GivenVia.WEB)
     with pytest.raises(ValueError, match="another resident"):
         record(resident, "booked_taxi", actor=volunteer, channel="phone", consent=consent)
+    assert not resident.audit_entries.exists()
 
 
 def test_a_volunteer_looking_at_a_profile_is_recorded(resident, volunteer):
@@ -72,6 +74,7 @@ def test_a_resident_looking_at_their_own_data_is_not_recorded(resident):
 def test_looking_at_unknown_data_is_refused(resident, volunteer):
     with pytest.raises(ValueError, match="Unknown personal data"):
         _viewed_by(volunteer, resident, "bank_account")
+    assert not resident.audit_entries.exists()
 
 
 def test_the_channel_follows_from_who_acted(resident, neighbour, volunteer, counter_staff):

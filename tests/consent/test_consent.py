@@ -73,7 +73,8 @@ def test_a_consent_for_anyone_on_duty_is_for_staff_only(
 
 
 def test_a_staff_member_who_left_cannot_use_a_consent_for_anyone_on_duty(resident, volunteer):
-    _taxi_consent(resident)
+    consent = _taxi_consent(resident)
+    assert valid_consent(resident, Scope.TAXI, volunteer) == consent
     volunteer.is_active = False
     assert valid_consent(resident, Scope.TAXI, volunteer) is None
 
@@ -93,14 +94,16 @@ def test_a_consent_naming_the_acting_person_is_preferred_to_one_for_anyone(resid
 
 
 def test_a_consent_for_one_scope_does_not_cover_another(resident, volunteer):
-    _taxi_consent(resident)
+    consent = _taxi_consent(resident)
+    assert valid_consent(resident, Scope.TAXI, volunteer) == consent
     assert valid_consent(resident, Scope.HOSPITAL, volunteer) is None
     assert valid_consent(resident, Scope.HEALTH_DATA, volunteer) is None
 
 
 def test_a_consent_from_one_resident_does_not_cover_another(resident, neighbour, volunteer):
-    _taxi_consent(resident)
+    consent = _taxi_consent(resident)
     assert valid_consent(neighbour, Scope.TAXI, volunteer) is None
+    assert valid_consent(resident, Scope.TAXI, volunteer) == consent
 
 
 def test_health_data_and_location_history_need_scopes_of_their_own():
@@ -164,10 +167,12 @@ def test_who_typed_it_in_is_kept_apart_from_who_may_act(resident, volunteer, cou
 
 
 def test_a_consent_must_last_some_time(resident):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="valid_for"):
         _taxi_consent(resident, valid_for=timedelta(0))
+    assert not Consent.objects.filter(resident=resident).exists()
 
 
 def test_an_unknown_scope_is_refused(resident):
     with pytest.raises(ValueError):
         grant(resident, "shopping", given_via=GivenVia.WEB)
+    assert not Consent.objects.filter(resident=resident).exists()

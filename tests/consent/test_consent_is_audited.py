@@ -3,7 +3,7 @@
 import pytest
 
 from portal.audit.models import AuditEntry
-from portal.consent.api import grant, revoke
+from portal.consent.api import grant, revoke, revoke_all
 from portal.consent.models import GivenVia, Scope
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +75,55 @@ def test_a_refused_grant_leaves_no_consent_and_no_audit_entry(resident):
     with pytest.raises(ValueError):
         grant(resident, Scope.TAXI, given_via=GivenVia.IN_PERSON_COUNTER)
     assert not AuditEntry.objects.filter(resident=resident).exists()
+
+
+def test_revoke_all_withdraws_every_active_consent_to_one_grantee_each_audited(
+    resident, neighbour, volunteer, counter_staff, at
+):
+    at(2026, 11, 20, 9, 0)
+    taxi = grant(resident, Scope.TAXI, grantee=volunteer, given_via=GivenVia.WEB)
+    health = grant(resident, Scope.HEALTH_DATA, grantee=volunteer, given_via=GivenVia.WEB)
+    already = grant(resident, Scope.HOSPITAL, grantee=volunteer, given_via=GivenVia.WEB)
+    revoke(already, by=resident)
+    other_grantee = grant(resident, Scope.TAXI, grantee=counter_staff, given_via=GivenVia.WEB)
+    anyone = grant(resident, Scope.TAXI, given_via=GivenVia.WEB)
+    other_resident = grant(neighbour, Scope.TAXI, grantee=volunteer, given_via=GivenVia.WEB)
+    withdrawn = at(2026, 11, 21, 9, 0)
+
+    assert revoke_all(resident, volunteer, by=counter_staff, channel="counter") == 2
+
+    for consent in (taxi, health):
+        consent.refresh_from_db()
+        assert consent.revoked_at == withdrawn
+    for consent in (other_grantee, anyone, other_resident):
+        consent.refresh_from_db()
+        assert consent.revoked_at is None
+    entries = AuditEntry.objects.filter(
+        resident=resident, action="revoked_consent", created_at=withdrawn
+    )
+    assert {(e.consent, e.actor, e.channel) for e in entries} == {
+        (taxi, counter_staff, "counter"),
+        (health, counter_staff, "counter"),
+    }
+    assert revoke_all(resident, volunteer, by=counter_staff, channel="counter") == 0
+
+
+def test_revoke_all_is_one_transaction(resident, volunteer, monkeypatch):
+    from portal.consent import api
+
+    grant(resident, Scope.TAXI, grantee=volunteer, given_via=GivenVia.WEB)
+    grant(resident, Scope.HOSPITAL, grantee=volunteer, given_via=GivenVia.WEB)
+    real_revoke, calls = api.revoke, []
+
+    def revoke_then_fail(consent, **kwargs):
+        calls.append(consent)
+        if len(calls) == 2:
+            raise RuntimeError("the line dropped")
+        return real_revoke(consent, **kwargs)
+
+    monkeypatch.setattr(api, "revoke", revoke_then_fail)
+    with pytest.raises(RuntimeError):
+        revoke_all(resident, volunteer, by=resident, channel="web")
+    assert len(calls) == 2
+    assert not resident.consents_given.filter(revoked_at__isnull=False).exists()
+    assert not AuditEntry.objects.filter(resident=resident, action="revoked_consent").exists()
