@@ -185,11 +185,7 @@ def request_ride(
             ride=ride.pk,
         )
         if on_behalf:
-            with translation.override(person.language):
-                tell_resident(
-                    person,
-                    gettext("%(who)s booked a taxi for you.") % {"who": _who(acting_user)},
-                )
+            _tell_helper_acted(person, acting_user, _("%(who)s booked a taxi for you."))
         transaction.on_commit(lambda: _queue_dispatch(ride.pk, 0))
     return ride
 
@@ -228,10 +224,7 @@ def cancel_ride(ride, *, acting_user, channel, reason=""):
         )
         resident = locked.resident
         if on_behalf:
-            with translation.override(resident.language):
-                tell_resident(
-                    resident, gettext("%(who)s cancelled your taxi.") % {"who": _who(acting_user)}
-                )
+            _tell_helper_acted(resident, acting_user, _("%(who)s cancelled your taxi."))
         else:
             _tell(locked, lambda: gettext("Your taxi has been cancelled."))
         transaction.on_commit(lambda: _queue_provider_cancel(locked.pk, locked.cancel_reason))
@@ -416,11 +409,14 @@ def _notes_from_needs(person):
         return " ".join(words[note] for note in notes)
 
 
-def _who(user):
-    """How a message names the person who acted: family by name, staff by role."""
-    if user.is_staff:
-        return gettext("A helper from the service centre")
-    return str(user)
+def _tell_helper_acted(resident, acting_user, words):
+    """Tell ``resident`` (in their language) that ``acting_user`` did ``words`` for them.
+
+    ``words`` has a ``%(who)s``: family by name, staff by role.
+    """
+    with translation.override(resident.language):
+        who = gettext("A helper from the service centre") if acting_user.is_staff else acting_user
+        tell_resident(resident, str(words) % {"who": who})
 
 
 def _ride_for_event(provider, data):
@@ -471,6 +467,16 @@ def _apply(ride, kind, data):
     return False
 
 
+# What the resident is told when a ride ends without a car; each also offers a person.
+_SORRY = {
+    Status.NO_CAR: _("Sorry, no taxi was found."),
+    Status.NO_DRIVER_ANSWER: _("Sorry, no taxi was found."),
+    Status.DRIVER_NO_SHOW: _("Sorry, the driver did not come."),
+    # Cancelled by the taxi company (the resident's own cancel never comes through here).
+    Status.CANCELLED: _("Sorry, the taxi company cancelled your taxi."),
+}
+
+
 def _advance(ride, new, data):
     """Move the locked ``ride`` forward to ``new`` and tell the resident; False if not allowed."""
     if not may_move(ride.status, new):
@@ -492,18 +498,9 @@ def _advance(ride, new, data):
         )
     elif new == Status.DRIVER_CANCELLED:
         _ask_again(ride)
-    elif new in (Status.NO_CAR, Status.NO_DRIVER_ANSWER):
+    elif new in _SORRY:  # no car, or none came: a person should help
         mark_needs_help(ride)
-        _tell(ride, lambda: _with_offer(ride, gettext("Sorry, no taxi was found.")))
-    elif new == Status.DRIVER_NO_SHOW:
-        mark_needs_help(ride)
-        _tell(ride, lambda: _with_offer(ride, gettext("Sorry, the driver did not come.")))
-    elif new == Status.CANCELLED:  # by the taxi company: the resident did not ask for it
-        mark_needs_help(ride)
-        _tell(
-            ride,
-            lambda: _with_offer(ride, gettext("Sorry, the taxi company cancelled your taxi.")),
-        )
+        _tell(ride, lambda: _with_offer(ride, str(_SORRY[new])))
     elif new == Status.PASSENGER_NO_SHOW:
         _tell(
             ride,
@@ -521,10 +518,7 @@ def _advance(ride, new, data):
 def _ask_again(ride):
     """The driver cancelled: ask the provider for another car, a bounded number of times."""
     if ride.redispatches >= MAX_REDISPATCHES:
-        ride.status = Status.NO_CAR
-        ride.save(update_fields=["status", "updated_at"])
-        mark_needs_help(ride)
-        _tell(ride, lambda: _with_offer(ride, gettext("Sorry, no taxi was found.")))
+        _advance(ride, Status.NO_CAR, {})
         return
     ride.redispatches += 1
     ride.status = Status.LOOKING  # a new attempt: the one step back a ride may take

@@ -1,11 +1,11 @@
 """The web channel for the one-tap taxi: one tap from home, then a live status page."""
 
+import contextlib
 import uuid
 
 from django import forms
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -87,5 +87,7 @@ def ride_status_json(request, ride_id):
 @require_POST
 def cancel(request, ride_id):
     ride = _own_ride(request, ride_id)
-    api.cancel_ride(ride, acting_user=request.user, channel=Channel.WEB, reason="resident")
-    return redirect(reverse("taxi:ride", args=[ride.pk]))
+    # If the trip began meanwhile, the status page says so (and shows no cancel button).
+    with contextlib.suppress(api.NotCancellable):
+        api.cancel_ride(ride, acting_user=request.user, channel=Channel.WEB, reason="resident")
+    return redirect("taxi:ride", ride_id=ride.pk)

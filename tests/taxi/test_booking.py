@@ -109,6 +109,8 @@ def test_the_resident_is_told_when_someone_books_for_them(at_home, counter_staff
     book(at_home, by=counter_staff, channel=Channel.COUNTER)
     told = Message.objects.filter(recipient=at_home.phone).latest("id")
     assert "booked a taxi for you" in told.body
+    # Staff are named by their role, not by name.
+    assert "A helper from the service centre booked a taxi for you." in told.body
 
 
 def test_every_booking_is_written_in_the_audit_log_even_the_residents_own(at_home):

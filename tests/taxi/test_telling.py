@@ -1,6 +1,7 @@
 """The resident is told what matters, in their language, by the way they chose."""
 
 import pytest
+from django.utils import translation
 
 from portal.notifications.models import Channel as MessageChannel
 from services.taxi import api
@@ -125,15 +126,19 @@ def test_ride_status_says_where_the_car_is_in_plain_words(at_home):
     ride = book(at_home)
     event(ride, "car_found", **CAR)
     ride.refresh_from_db()
-    status = api.ride_status(ride)
+    with translation.override("en"):
+        status = api.ride_status(ride)
     assert status["status"] == Status.CAR_FOUND
     assert status["words"]
+    assert status["words"] == "A car is on its way to you."
     assert status["car_plate"] == "沪A·12345"
     assert status["car_colour"]
+    assert status["car_colour"] == "white"
     assert status["driver_phone"] == "13912345678"
     assert status["driver_tel"] == "tel:+8613912345678"
     assert status["minutes_away"] == 6
     assert "6" in status["minutes_words"]
+    assert status["minutes_words"] == "About 6 minutes away."
     assert status["active"] and status["can_cancel"] and not status["final"]
 
 

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from services.taxi.models import Ride
+from services.taxi.models import Ride, Status
+from tests.taxi.conftest import HOME
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,7 @@ def test_one_tap_after_sign_in_calls_a_taxi_and_shows_the_car(
     assert response["Location"] == f"/taxi/rides/{ride.pk}/"
     html = signed_in.get(response["Location"]).content.decode()
     assert ride.pickup_address in Ride.objects.get(pk=ride.pk).pickup_address
+    assert ride.pickup_address == HOME
     ride.refresh_from_db()
     assert ride.car_plate and ride.car_plate in html
     assert 'href="tel:' in html and 'aria-live="polite"' in html
@@ -81,3 +83,10 @@ def test_another_residents_ride_is_not_found(client, at_home, quiet, django_user
 
 def test_the_home_tile_now_starts_the_taxi(client):
     assert 'href="/taxi/"' in client.get("/").content.decode()
+
+
+def test_cancelling_a_trip_that_has_begun_shows_the_ride_not_an_error(signed_in, at_home, quiet):
+    location = signed_in.post("/taxi/", {"key": "k"})["Location"]
+    Ride.objects.filter(resident=at_home).update(status=Status.ON_TRIP)
+    assert signed_in.post(location + "cancel/")["Location"] == location
+    assert Ride.objects.get(resident=at_home).status == Status.ON_TRIP
