@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "content",
     "services.taxi",
+    "services.hospital",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -188,6 +189,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BEAT_SCHEDULE = {
     "requeue-due-messages": {"task": "notifications.requeue_due", "schedule": 60.0},
+    # Ask the dispatch provider about rides no event has come for; re-queue stuck requests.
+    "poll-quiet-taxi-rides": {"task": "taxi.poll_quiet_rides", "schedule": 60.0},
+    # Reminders the day before (the task itself keeps to daytime hours), and missed visits.
+    "hospital-reminders": {"task": "hospital.send_reminders", "schedule": 15 * 60.0},
+    "hospital-mark-missed": {"task": "hospital.mark_missed", "schedule": 15 * 60.0},
 }
 
 # --- SMS and voice ---------------------------------------------------------
@@ -225,6 +231,23 @@ TAXI_SIMULATION = env_choice(
     "TAXI_SIMULATION", {"found", "none", "driver_cancels", "no_show"}, "found"
 )
 TAXI_SIMULATION_DELAY_SECONDS = env_int("TAXI_SIMULATION_DELAY_SECONDS", 5, minimum=0)
+# The HTTP provider: a dispatch company's REST API, and the secret its webhooks are signed with.
+TAXI_HTTP_BASE_URL = env_url("TAXI_HTTP_BASE_URL", {"http", "https"})
+TAXI_HTTP_API_KEY = env_str("TAXI_HTTP_API_KEY")
+TAXI_HTTP_WEBHOOK_SECRET = env_str("TAXI_HTTP_WEBHOOK_SECRET")
+TAXI_HTTP_TIMEOUT_SECONDS = env_int("TAXI_HTTP_TIMEOUT_SECONDS", 5, minimum=1)
+# With no event from the provider for this long, the portal asks it how the ride is going.
+TAXI_POLL_AFTER_SECONDS = env_int("TAXI_POLL_AFTER_SECONDS", 120, minimum=10)
+
+# --- Hospital booking --------------------------------------------------------
+
+HOSPITAL_PROVIDER = _backend(
+    "HOSPITAL_PROVIDER", "services.hospital.providers.builtin.BuiltInProvider"
+)
+# A hospital's own booking system, for the external provider.
+HOSPITAL_EXTERNAL_BASE_URL = env_url("HOSPITAL_EXTERNAL_BASE_URL", {"http", "https"})
+HOSPITAL_EXTERNAL_API_KEY = env_str("HOSPITAL_EXTERNAL_API_KEY")
+HOSPITAL_EXTERNAL_TIMEOUT_SECONDS = env_int("HOSPITAL_EXTERNAL_TIMEOUT_SECONDS", 5, minimum=1)
 
 # --- Accounts --------------------------------------------------------------
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("phone/status/", include("portal.notifications.urls")),
+    # Dispatch companies post ride events here (signed; no language prefix).
+    path("taxi/events/", include("services.taxi.webhook_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -19,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("portal.accounts.urls")),
     path("", include("portal.audit.urls")),
     path("taxi/", include("services.taxi.urls")),
+    path("hospital/", include("services.hospital.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
