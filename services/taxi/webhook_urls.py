@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401  (the providers' webhook receivers are added here)
+"""Dispatch companies' webhooks, at ``/taxi/events/<provider>/`` (no language prefix)."""
+
+from django.urls import path
+
+from services.taxi import webhooks
 
 app_name = "taxi_events"
 
-urlpatterns = []
+urlpatterns = [
+    path("<str:provider>/", webhooks.receive, name="receive"),
+]

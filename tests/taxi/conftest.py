@@ -99,3 +99,73 @@ def committed(django_capture_on_commit_callbacks):
 @pytest.fixture
 def provider_error():
     return ProviderError
+
+
+@pytest.fixture
+def manual_dispatch(settings):
+    """Rides go to an operator who phones the taxi company (the manual provider)."""
+    settings.TAXI_PROVIDER = "services.taxi.providers.manual.ManualProvider"
+
+
+@pytest.fixture
+def staff_with(django_user_model):
+    """A staff member holding exactly the permissions named, with a confirmed authenticator:
+    ``staff_with("wagtailadmin.access_admin", "taxi.view_ride")``."""
+    from django.contrib.auth.models import Permission
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def make(*permissions, username="operator"):
+        user = django_user_model.objects.create_user(username=username, is_staff=True)
+        for name in permissions:
+            app_label, codename = name.split(".")
+            user.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        return user
+
+    return make
+
+
+# --- The HTTP provider against a fake dispatch company (fixtures added for the HTTP provider) ---
+
+DISPATCH_API_KEY = "test-dispatch-api-key"
+DISPATCH_SECRET = "test-dispatch-webhook-secret"
+DISPATCH_WEBHOOK_PATH = "/taxi/events/http/"
+
+
+@pytest.fixture
+def dispatch(settings):
+    """A fake dispatch company on 127.0.0.1 that the HTTP provider is pointed at.
+
+    Its webhooks go to ``/taxi/events/http/`` through Django's test client with CSRF checks
+    on (the portal's data stays in the test's transaction), as the company would post them.
+    """
+    from django.core.cache import cache
+    from django.test import Client
+
+    from tests.support.fake_dispatch import FakeDispatch
+
+    portal = Client(enforce_csrf_checks=True)
+
+    def through_the_portal(url, body, headers):
+        extra = {name: value for name, value in headers.items() if name != "Content-Type"}
+        response = portal.post(url, data=body, content_type=headers["Content-Type"], headers=extra)
+        return response.status_code
+
+    settings.TAXI_PROVIDER = "services.taxi.providers.http.HttpDispatchProvider"
+    settings.TAXI_HTTP_API_KEY = DISPATCH_API_KEY
+    settings.TAXI_HTTP_WEBHOOK_SECRET = DISPATCH_SECRET
+    settings.TAXI_HTTP_TIMEOUT_SECONDS = 1
+    settings.TAXI_POLL_AFTER_SECONDS = 120
+    cache.clear()  # the poller's "looked at lately" marks
+    with FakeDispatch(
+        api_key=DISPATCH_API_KEY,
+        secret=DISPATCH_SECRET,
+        webhook_url=DISPATCH_WEBHOOK_PATH,
+        transport=through_the_portal,
+    ) as fake:
+        settings.TAXI_HTTP_BASE_URL = fake.base_url
+        yield fake
+        assert fake.errors == []
+    cache.clear()

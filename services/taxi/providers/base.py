@@ -13,9 +13,11 @@ class ProviderError(Exception):
     (the order was refused) means it will not, and the ride needs a person instead.
     """
 
-    def __init__(self, message="", *, permanent=False):
+    def __init__(self, message="", *, permanent=False, retry_after=None):
         super().__init__(message)
         self.permanent = permanent
+        # Seconds the provider asked us to wait (a 429's Retry-After), if it said.
+        self.retry_after = retry_after
 
 
 class WebhookEvent:
