@@ -6,3 +6,7 @@ class TaxiConfig(AppConfig):
     name = "services.taxi"
     label = "taxi"
     verbose_name = _("One-tap taxi")
+
+    def ready(self):
+        # Register the sentences operators' entries show on residents' audit pages.
+        from services.taxi.staff import entry  # noqa: F401
