@@ -149,7 +149,7 @@ def request_ride(
             )
         pickup_at = _check_pickup_time(pickup_at)
         if driver_notes is None:
-            driver_notes = _notes_from_needs(person)
+            driver_notes = notes_from_needs(person)
 
         active = list(
             Ride.objects.filter(resident=resident, status__in=ACTIVE_STATUSES).order_by(
@@ -394,13 +394,14 @@ def _check_pickup_time(pickup_at):
     return pickup_at if pickup_at > now else None
 
 
-def _notes_from_needs(person):
+def notes_from_needs(person):
+    """The notes for the driver that ``person``'s profile asks for (wheelchair, help getting
+    in), in Chinese whatever the resident's language, because the driver reads them."""
     notes = []
     if person.needs_wheelchair:
         notes.append("wheelchair")
     if person.needs_boarding_help:
         notes.append("boarding_help")
-    # The driver reads these in Chinese, whatever the resident's own language.
     with translation.override("zh-hans"):
         words = {
             "wheelchair": gettext("Uses a wheelchair: needs room for it."),

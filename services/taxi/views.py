@@ -1,28 +1,42 @@
-"""The web channel for the one-tap taxi: one tap from home, then a live status page."""
+"""The web channel for the one-tap taxi: one tap from home, then a live status page.
+
+Other choices (another saved place, a destination, a later time, notes for the driver) are
+asked on their own pages, one question each, then a check-your-answers page books the taxi.
+"""
 
 import contextlib
 import uuid
 
-from django import forms
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext_lazy as _
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts.decorators import resident_required
 from portal.audit.models import Channel
-from services.taxi import api
+from services.taxi import api, choices
+from services.taxi.forms import (
+    ConfirmForm,
+    DestinationForm,
+    HomeAddressForm,
+    NotesForm,
+    PickupForm,
+    WhenForm,
+    delay_words,
+    place_words,
+)
 from services.taxi.models import Ride
 
-
-class HomeAddressForm(forms.Form):
-    home_address = forms.CharField(
-        label=_("Where should the taxi pick you up?"),
-        help_text=_("Your home address. Add a landmark if it helps the driver."),
-        max_length=200,
-        error_messages={"required": _("Enter the address where the taxi should come.")},
-        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
-    )
+# Each question: its form and template.
+QUESTIONS = {
+    "from": (PickupForm, "taxi/choose_from.html"),
+    "to": (DestinationForm, "taxi/choose_to.html"),
+    "when": (WhenForm, "taxi/choose_when.html"),
+    "notes": (NotesForm, "taxi/choose_notes.html"),
+}
 
 
 def _own_ride(request, ride_id):
@@ -59,11 +73,16 @@ def start(request):
 @resident_required
 @require_http_methods(["GET", "POST"])
 def home_address(request):
-    """Asked once, when a resident taps for a taxi and has no home address yet."""
+    """Asked once, when a resident taps for a taxi and has no home address yet.
+
+    Then back to the tap, or (``?next=`` the other choices) on to the first question.
+    """
     form = HomeAddressForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         request.user.home_address = form.cleaned_data["home_address"]
         request.user.save(update_fields=["home_address"])
+        if request.GET.get("next") == reverse("taxi:choose"):
+            return redirect("taxi:choose_from")
         return redirect("taxi:start")
     return render(request, "taxi/home_address.html", {"form": form})
 
@@ -91,3 +110,176 @@ def cancel(request, ride_id):
     with contextlib.suppress(api.NotCancellable):
         api.cancel_ride(ride, acting_user=request.user, channel=Channel.WEB, reason="resident")
     return redirect("taxi:ride", ride_id=ride.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Other choices: one question a page, then check your answers
+
+
+def _away_from_choices(request):
+    """Where a resident goes instead of the other-choices pages, if anywhere."""
+    if not request.user.home_address:
+        return redirect(f"{reverse('taxi:home_address')}?next={reverse('taxi:choose')}")
+    active = api.active_ride(request.user)
+    if active is not None:
+        return redirect("taxi:ride", ride_id=active.pk)
+    return None
+
+
+def _step_url(step, changing=False):
+    url = reverse("taxi:choose_check" if step == "check" else f"taxi:choose_{step}")
+    return f"{url}?change=1" if changing else url
+
+
+@resident_required
+@require_GET
+def choose(request):
+    """The link from the start page: a new visit, with no answers yet."""
+    if away := _away_from_choices(request):
+        return away
+    choices.begin(request)
+    return redirect("taxi:choose_from")
+
+
+@resident_required
+@require_http_methods(["GET", "POST"])
+def question(request, step):
+    """One question of the other choices; ``?change=1`` comes from, and goes back to, the check."""
+    if away := _away_from_choices(request):
+        return away
+    state = choices.current(request)
+    missing = choices.first_missing(state, request.user)
+    if missing is not None and choices.STEPS.index(missing) < choices.STEPS.index(step):
+        return redirect(_step_url(missing))
+    changing = request.GET.get("change") == "1"
+    form_class, template = QUESTIONS[step]
+    form = form_class(
+        request.POST if request.method == "POST" else None, resident=request.user, state=state
+    )
+    if request.method == "POST":
+        answers = form.skipped() if "skip" in request.POST else None
+        if answers is None and form.is_valid():
+            answers = form.answers()
+        if answers is not None:
+            state = choices.answer(request, step, answers)
+            return redirect(_next_step(state, request.user, step, changing))
+    index = choices.STEPS.index(step)
+    if changing:
+        back = reverse("taxi:choose_check")
+    elif index == 0:
+        back = reverse("taxi:start")
+    else:
+        back = _step_url(choices.STEPS[index - 1])
+    context = {
+        "form": form,
+        "heading": form.heading,
+        "number": index + 1,
+        "total": len(choices.STEPS),
+        "action": _step_url(step, changing),
+        "back_url": back,
+    }
+    return render(request, template, context)
+
+
+def _next_step(state, resident, step, changing):
+    """After an answer: on to the next question, or back to the check when changing one.
+
+    Either way, a question still unanswered (or whose saved place is gone) comes first.
+    """
+    missing = choices.first_missing(state, resident)
+    if missing is not None and (
+        changing or choices.STEPS.index(missing) <= choices.STEPS.index(step)
+    ):
+        return _step_url(missing)
+    if changing or step == choices.STEPS[-1]:
+        return _step_url("check")
+    return _step_url(choices.STEPS[choices.STEPS.index(step) + 1])
+
+
+@resident_required
+@require_http_methods(["GET", "POST"])
+def check(request):
+    """Check your answers, each with a change link; one button books the taxi."""
+    posted_key = request.POST.get("key", "") if request.method == "POST" else ""
+    if posted_key:
+        # A second tap of the confirm button, after the first booked: that ride.
+        booked = Ride.objects.filter(resident=request.user, idempotency_key=posted_key).first()
+        if booked is not None:
+            return redirect("taxi:ride", ride_id=booked.pk)
+    if away := _away_from_choices(request):
+        return away
+    state = choices.current(request)
+    missing = choices.first_missing(state, request.user)
+    if missing is not None:
+        return redirect(_step_url(missing))
+    form = ConfirmForm(initial={"key": state["key"]})
+    # A check page left open from another visit books nothing: it shows this visit's answers.
+    if request.method == "POST" and posted_key == state["key"]:
+        form = ConfirmForm({"key": state["key"]})
+        form.is_valid()  # bound and cleaned, so a refusal can be added as its error
+        _label, address, note = choices.pickup_place(state, request.user)
+        try:
+            ride = api.request_ride(
+                request.user,
+                acting_user=request.user,
+                channel=Channel.WEB,
+                idempotency_key=state["key"],
+                pickup_address=address,
+                pickup_note=note,
+                destination=state.get("destination", ""),
+                pickup_at=choices.pickup_time(state),
+                driver_notes=state.get("notes", ""),
+            )
+        except api.RideAlreadyActive as refusal:
+            choices.clear(request)
+            return redirect("taxi:ride", ride_id=refusal.ride.pk)
+        except api.RideRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            choices.clear(request)
+            return redirect("taxi:ride", ride_id=ride.pk)
+    context = {"form": form, "rows": _answer_rows(state, request.user)}
+    return render(request, "taxi/choose_check.html", context)
+
+
+def _answer_rows(state, resident):
+    label, address, note = choices.pickup_place(state, resident)
+    place = place_words(label, address) + (f" ({note})" if note else "")
+    return [
+        {
+            "label": PickupForm.base_fields["pickup"].label,
+            "value": place,
+            "change_url": _step_url("from", changing=True),
+        },
+        {
+            "label": DestinationForm.base_fields["destination"].label,
+            "value": state.get("destination") or gettext("No destination: tell the driver"),
+            "change_url": _step_url("to", changing=True),
+        },
+        {
+            "label": WhenForm.base_fields["when"].label,
+            "value": _when_words(state),
+            "change_url": _step_url("when", changing=True),
+        },
+        {
+            "label": NotesForm.base_fields["notes"].label,
+            "value": state.get("notes") or gettext("None"),
+            "change_url": _step_url("notes", changing=True),
+        },
+    ]
+
+
+def _when_words(state):
+    moment = choices.pickup_time(state)
+    if moment is None:
+        return gettext("Now")
+    local = timezone.localtime(moment)
+    clock = time_format(local, "H:i")
+    if state["when"] != choices.LATER:
+        return gettext("%(delay)s, at about %(time)s") % {
+            "delay": delay_words(int(state["when"])),
+            "time": clock,
+        }
+    if local.date() == timezone.localdate():
+        return gettext("Today at %(time)s") % {"time": clock}
+    return gettext("Tomorrow at %(time)s") % {"time": clock}

@@ -1,17 +1,22 @@
 """The one-tap taxi in Chromium: sign in, one tap, the car on the status page, cancel."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 
+from portal.accounts.models import SavedPlace
 from portal.notifications.models import Message
+from services.taxi.models import Ride
 from tests.browser.test_elder_ux import SIZES, new_tab, run_axe, visit
 
 pytestmark = pytest.mark.browser
 
 
-def _sign_in(page, portal_url, phone, django_db_blocker):
-    visit(page, portal_url, "/signin/?next=/taxi/")
+def _sign_in(page, portal_url, phone, django_db_blocker, next_path="/taxi/"):
+    visit(page, portal_url, f"/signin/?next={next_path}")
     page.fill("#id_phone", phone)
     page.click("button.button-action")
     with django_db_blocker.unblock():
@@ -64,3 +69,69 @@ def test_the_taxi_pages_have_no_axe_violations(browser, portal_url, django_db_bl
             assert results.violations_count == 0, f"{step}:\n{results.generate_report()}"
             if step == "start":
                 page.click("text=从家里叫车")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_other_choices_one_question_a_page_then_check_and_book(
+    browser, portal_url, django_db_blocker, javascript
+):
+    """A saved place, a destination, a later time and notes: each on its page, then one confirm."""
+    phone = "+8613900007721" if javascript else "+8613900007722"
+    with new_tab(browser, javascript=javascript, with_axe=javascript) as page:
+
+        def no_violations(step):
+            if javascript:  # axe runs in the page; without JavaScript the walk is the test
+                results = run_axe(page)
+                assert results.violations_count == 0, f"{step}:\n{results.generate_report()}"
+
+        _sign_in(page, portal_url, phone, django_db_blocker, next_path="/taxi/choose/")
+        if "/taxi/home/" in page.url:  # asked once, then on to the first question
+            page.fill("#id_home_address", "华山路 100 号")
+            page.click("main button.button-action")
+        assert page.url == portal_url + "/taxi/choose/from/"
+        with django_db_blocker.unblock():
+            resident = get_user_model().objects.get(phone=phone)
+            clinic, _ = SavedPlace.objects.get_or_create(
+                resident=resident, label="医院", address="乌鲁木齐中路 12 号", landmark="北门"
+            )
+        # The start page's link begins the visit with the saved place on the list.
+        page.goto(portal_url + "/taxi/")
+        assert page.locator("main button[type=submit]").count() == 1  # still one tap
+        page.click("main a[href='/taxi/choose/']")
+        no_violations("from")
+        page.check(f"input[name=pickup][value=place-{clinic.pk}]")
+        page.click("main button.button-action")
+        assert page.url.endswith("/taxi/choose/to/")
+        no_violations("to")
+        page.fill("#id_destination", "人民广场")
+        page.click("main button.button-action")
+        assert page.url.endswith("/taxi/choose/when/")
+        no_violations("when")
+        page.check("input[name=when][value=later]")
+        page.fill("#id_time", "25:00")
+        page.click("main button.button-action")
+        assert page.title().startswith(("错误", "Error")) and page.locator(".error-summary").count()
+        no_violations("when, with an error")
+        later = timezone.localtime(timezone.now() + timedelta(hours=2)).replace(second=0)
+        page.fill("#id_time", later.strftime("%H:%M"))
+        page.click("main button.button-action")
+        assert page.url.endswith("/taxi/choose/notes/")
+        no_violations("notes")
+        page.fill("#id_notes", "走路慢，请在门口等一下")
+        page.click("main button.button-action")
+        assert page.url.endswith("/taxi/choose/check/")
+        no_violations("check")
+        # Change the destination: the change link goes there and comes back to the check.
+        page.click("main a[href='/taxi/choose/to/?change=1']")
+        page.fill("#id_destination", "外滩")
+        page.click("main button.button-action")
+        assert page.url.endswith("/taxi/choose/check/")
+        assert "外滩" in page.inner_text("main .check-answers")
+        page.click("main button.button-action")  # the one confirm
+        assert re.search(r"/taxi/rides/\d+/$", page.url)
+        with django_db_blocker.unblock():
+            ride = Ride.objects.filter(resident=resident).latest("pk")
+        assert ride.pickup_address == "乌鲁木齐中路 12 号" and ride.pickup_note == "北门"
+        assert ride.destination == "外滩" and ride.driver_notes == "走路慢，请在门口等一下"
+        assert timezone.localtime(ride.pickup_at).strftime("%H:%M") == later.strftime("%H:%M")
+        page.click("main form[action$='/cancel/'] button")  # leave no taxi on its way

@@ -1,9 +1,13 @@
 """The web channel: one tap from home, a status page, cancel; the tap counts once."""
 
 import json
+import re
 
 import pytest
+from django.core.cache import cache
+from django.utils import timezone
 
+from portal.notifications.models import Message
 from services.taxi.models import Ride, Status
 from tests.taxi.conftest import HOME
 
@@ -68,9 +72,42 @@ def test_without_a_home_address_the_tap_asks_once_then_continues(client, residen
     assert resident.home_address == "华山路 1 号"
 
 
-def test_not_signed_in_goes_to_sign_in_and_comes_back_to_the_tap(client):
-    response = client.get("/taxi/")
-    assert response["Location"] == "/signin/?next=/taxi/"
+def _sign_in(client, resident, settings, next_url):
+    """Sign in with the phone and the texted code; return where sign-in sends the resident."""
+    settings.SIGNIN_THROTTLE_FACTOR = 0
+    cache.clear()
+    resident.last_login = timezone.now()  # not a first sign-in: no welcome questions
+    resident.save(update_fields=["last_login"])
+    client.post("/signin/", {"phone": resident.phone, "next": next_url})
+    body = Message.objects.filter(recipient=resident.phone).latest("id").body
+    return client.post("/signin/code/", {"code": re.search(r"\d{6}", body).group()})
+
+
+@pytest.mark.parametrize(
+    "page", ["/taxi/", "/taxi/choose/", "/taxi/choose/from/", "/taxi/choose/check/"]
+)
+def test_not_signed_in_goes_to_sign_in_and_comes_straight_back(client, at_home, settings, page):
+    response = client.get(page)
+    assert response["Location"] == f"/signin/?next={page}"
+    next_url = response["Location"].split("next=")[1]
+    assert _sign_in(client, at_home, settings, next_url)["Location"] == page
+    # Back on the page asked for: the tap, or the other choices from their first question.
+    landing = client.get(page, follow=True)
+    assert landing.status_code == 200
+    assert landing.redirect_chain[-1:] in ([], [("/taxi/choose/from/", 302)])
+
+
+def test_the_tap_is_one_post_after_sign_in(client, at_home, settings, quiet):
+    next_url = client.get("/taxi/")["Location"].split("next=")[1]
+    back = _sign_in(client, at_home, settings, next_url)["Location"]
+    page = client.get(back).content.decode()  # the page sign-in came back to ...
+    main = page.split('<main id="main"')[1]
+    assert main.count("<form") == 1 and main.count('type="submit"') == 1
+    key = main.split('name="key" value="')[1].split('"')[0]
+    response = client.post(back, {"key": key})  # ... and one tap on it
+    ride = Ride.objects.get(resident=at_home)
+    assert response["Location"] == f"/taxi/rides/{ride.pk}/"
+    assert ride.pickup_address == HOME and ride.pickup_at is None
 
 
 def test_another_residents_ride_is_not_found(client, at_home, quiet, django_user_model):
