@@ -1,0 +1,10 @@
+// The slip's print button: shown only when JavaScript can print (the browser's menu works anyway).
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
+})();

@@ -1,0 +1,88 @@
+"""Booking for someone else: only with their hospital consent, and always written down."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from portal.accounts.family import add_proxy
+from portal.audit.models import AuditEntry
+from portal.consent import api as consent_api
+from portal.consent.models import GivenVia, Scope
+from services.hospital import api
+from services.hospital.models import Appointment, Status
+from tests.hospital.conftest import book
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def daughter(db):
+    return get_user_model().objects.create_resident("+8613800000009", preferred_name="王小红")
+
+
+def test_a_stranger_cannot_book_nor_check_nor_cancel_for_the_patient(
+    patient, other_patient, monday
+):
+    with pytest.raises(api.ConsentRequired):
+        api.check_booking(monday, patient, acting_user=other_patient)
+    with pytest.raises(api.ConsentRequired):
+        book(monday, patient, by=other_patient)
+    monday.refresh_from_db()
+    assert monday.booked == 0
+    assert not Appointment.objects.exists()
+    assert not AuditEntry.objects.filter(resident=patient, action="booked_appointment").exists()
+
+    appointment = book(monday, patient)
+    with pytest.raises(api.ConsentRequired):
+        api.cancel(appointment, acting_user=other_patient, channel="web")
+    appointment.refresh_from_db()
+    assert appointment.status == Status.BOOKED
+
+
+def test_a_family_proxy_books_with_the_consent_recorded(patient, daughter, monday, committed):
+    consents = add_proxy(patient, daughter, [Scope.HOSPITAL])
+    api.check_booking(monday, patient, acting_user=daughter)
+    appointment = committed(book, monday, patient, by=daughter)
+    assert appointment.patient == patient and appointment.booked_by == daughter
+    assert appointment.consent == consents[0]
+    entry = AuditEntry.objects.get(resident=patient, action="booked_appointment")
+    assert entry.actor == daughter and entry.consent == consents[0]
+    assert entry.actor_role == "family"
+    # The patient gets the confirmation; the daughter who booked gets a copy.
+    from portal.notifications.models import Message, Purpose
+
+    recipients = set(
+        Message.objects.filter(purpose=Purpose.HOSPITAL).values_list("recipient", flat=True)
+    )
+    assert recipients == {patient.phone, daughter.phone}
+
+    cancelled = api.cancel(appointment, acting_user=daughter, channel="web")
+    assert cancelled.status == Status.CANCELLED
+    entry = AuditEntry.objects.get(resident=patient, action="cancelled_appointment")
+    assert entry.actor == daughter and entry.consent == consents[0]
+
+
+def test_a_proxy_for_taxis_only_cannot_book_hospitals(patient, daughter, monday):
+    add_proxy(patient, daughter, [Scope.TAXI])
+    with pytest.raises(api.ConsentRequired):
+        book(monday, patient, by=daughter)
+
+
+def test_a_withdrawn_consent_no_longer_works(patient, daughter, monday):
+    (consent,) = add_proxy(patient, daughter, [Scope.HOSPITAL])
+    consent_api.revoke(consent, by=patient)
+    with pytest.raises(api.ConsentRequired):
+        book(monday, patient, by=daughter)
+
+
+def test_counter_staff_book_with_consent_given_in_person(patient, counter_staff, monday):
+    consent = consent_api.grant(
+        patient,
+        Scope.HOSPITAL,
+        given_via=GivenVia.IN_PERSON_COUNTER,
+        recorded_by=counter_staff,
+    )
+    appointment = book(monday, patient, by=counter_staff, channel="counter")
+    assert appointment.channel == "counter" and appointment.consent == consent
+    entry = AuditEntry.objects.get(resident=patient, action="booked_appointment")
+    assert entry.channel == "counter" and entry.consent == consent
+    assert entry.actor == counter_staff
