@@ -23,6 +23,7 @@ from content.models import (
     ServiceIndexPage,
     ServicePage,
 )
+from services.hospital.demo import build_hospital_demo
 
 ZH, EN = "zh-hans", "en"
 
@@ -370,6 +371,7 @@ def build_demo(stdout=None):
         settings.ask_page = help_pages["ask-a-person"]
         settings.save()
         lines = _accounts(home)
+        lines.append(build_hospital_demo())
     if stdout is not None:
         for line in lines:
             stdout.write(line)
@@ -554,6 +556,20 @@ def _demo_authenticator(user):
     return base64.b32encode(bytes.fromhex(secret)).decode()
 
 
+HOSPITAL_EDITING = [
+    f"{action}_{model}"
+    for model in ("hospital", "department", "doctor", "weeklyschedule", "session")
+    for action in ("add", "change", "delete", "view")
+]
+HOSPITAL_LOOKING = [
+    "view_hospital",
+    "view_department",
+    "view_doctor",
+    "view_session",
+    "view_appointment",
+]
+
+
 def _role_group(name, home):
     group, _ = Group.objects.get_or_create(name=name)
     access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
@@ -566,6 +582,25 @@ def _role_group(name, home):
     if name in ("Counter staff", "Supervisors", "Administrators"):
         group.permissions.add(Permission.objects.get(codename="add_enrolment"))
         group.permissions.add(Permission.objects.get(codename="change_phonecodedevice"))
+        # They see the live taxi rides, and type in the car when a taxi was ordered by phone.
+        for codename in ("view_ride", "change_ride"):
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label="taxi", codename=codename)
+            )
+    if name == "Editors":
+        # They keep the hospitals, departments, doctors, timetables and sessions up to date.
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="hospital", codename__in=HOSPITAL_EDITING
+            )
+        )
+    if name in ("Counter staff", "Supervisors"):
+        # They help residents with their bookings (appointments are shown masked).
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="hospital", codename__in=HOSPITAL_LOOKING
+            )
+        )
     if name == "Editors":
         for codename in (
             "add_hotline",

@@ -48,6 +48,18 @@ def celery_in_process(request):
     app.conf.task_always_eager = eager
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the residents' default language, whatever the one before left
+    active (a request under /en/ activates English for the rest of the thread)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def demo_site(db):
     """The demo site; rebuilt when a transactional test emptied the tables before."""

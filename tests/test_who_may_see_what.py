@@ -22,6 +22,10 @@ PAGES = {
     "/admin/audit/": {"supervisor"},
     "/admin/enrol/": {"counter", "supervisor"},
     "/admin/pages/": {"editor"},
+    "/admin/taxi-rides/": {"counter", "supervisor"},
+    "/admin/hospital_appointments/": {"counter", "supervisor"},
+    "/admin/hospital_hospitals/": {"counter", "supervisor", "editor"},
+    "/admin/hospital_weekly/generate/": {"editor"},
 }
 PERSONAS = ["resident", "family", "volunteer", "counter", "supervisor", "editor", "outsider"]
 
