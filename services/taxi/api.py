@@ -22,7 +22,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.family import tell_resident
 from portal.audit import api as audit
 from portal.audit.models import Channel
 from portal.consent.api import require_consent
@@ -125,7 +124,10 @@ def request_ride(
     order goes to the dispatch provider once the booking is committed.
     """
     channel = Channel(channel)
-    idempotency_key = str(idempotency_key or "").strip()
+    # Cut to the column's length before looking it up, so a long key finds its own ride.
+    idempotency_key = str(idempotency_key or "").strip()[
+        : Ride._meta.get_field("idempotency_key").max_length
+    ]
     if not idempotency_key:
         raise ValueError("request_ride needs an idempotency_key (one per tap)")
     on_behalf = acting_user.pk != resident.pk
@@ -174,7 +176,7 @@ def request_ride(
             pickup_at=pickup_at,
             driver_notes=(driver_notes or "").strip()[:300],
             provider=get_provider().name,
-            idempotency_key=idempotency_key[:80],
+            idempotency_key=idempotency_key,
         )
         audit.record(
             resident,
@@ -185,7 +187,7 @@ def request_ride(
             ride=ride.pk,
         )
         if on_behalf:
-            _tell_helper_acted(person, acting_user, _("%(who)s booked a taxi for you."))
+            _tell_helper_acted(ride, acting_user, _("%(who)s booked a taxi for you."))
         transaction.on_commit(lambda: _queue_dispatch(ride.pk, 0))
     return ride
 
@@ -222,9 +224,8 @@ def cancel_ride(ride, *, acting_user, channel, reason=""):
             consent=consent,
             ride=locked.pk,
         )
-        resident = locked.resident
         if on_behalf:
-            _tell_helper_acted(resident, acting_user, _("%(who)s cancelled your taxi."))
+            _tell_helper_acted(locked, acting_user, _("%(who)s cancelled your taxi."))
         else:
             _tell(locked, lambda: gettext("Your taxi has been cancelled."))
         transaction.on_commit(lambda: _queue_provider_cancel(locked.pk, locked.cancel_reason))
@@ -287,7 +288,10 @@ def active_ride(resident):
 
 
 def rides_needing_help():
-    """Rides where no car came and nobody has helped yet, oldest first (the assisted channel)."""
+    """Rides marked as needing a person (no car came), oldest first, for the assisted channel.
+
+    Nothing clears the mark yet: the list keeps rides a person has already helped with.
+    """
     return Ride.objects.filter(needs_help=True).select_related("resident").order_by("updated_at")
 
 
@@ -410,14 +414,18 @@ def notes_from_needs(person):
         return " ".join(words[note] for note in notes)
 
 
-def _tell_helper_acted(resident, acting_user, words):
-    """Tell ``resident`` (in their language) that ``acting_user`` did ``words`` for them.
+def _tell_helper_acted(ride, acting_user, words):
+    """Tell the resident (in their language, at once) that ``acting_user`` did ``words``.
 
-    ``words`` has a ``%(who)s``: family by name, staff by role.
+    ``words`` has a ``%(who)s``: family by name, staff by role. Sent like every taxi message:
+    a taxi booked at night cannot wait for the morning.
     """
-    with translation.override(resident.language):
+
+    def text():
         who = gettext("A helper from the service centre") if acting_user.is_staff else acting_user
-        tell_resident(resident, str(words) % {"who": who})
+        return str(words) % {"who": who}
+
+    _tell(ride, text)
 
 
 def _ride_for_event(provider, data):
@@ -612,14 +620,14 @@ def _car_found_text(ride):
 
 
 def _with_offer(ride, sorry):
-    """``sorry``, then the human way: call the hotline, or (by SMS) reply 1 for a call back."""
-    hotline = _hotline(ride.resident.language)
-    if ride.resident.notify_by == "voice":
-        offer = gettext("Call %(hotline)s and a person will help you.") % {"hotline": hotline}
-    else:
-        offer = gettext("Call %(hotline)s, or reply 1 and we will call you back.") % {
-            "hotline": hotline
-        }
+    """``sorry``, then the human way: the hotline, where a person helps.
+
+    The ride is marked as needing help as well, so the assisted channel calls back; the
+    message asks for no reply, because nothing reads replies to a text.
+    """
+    offer = gettext("Call %(hotline)s and a person will help you.") % {
+        "hotline": _hotline(ride.resident.language)
+    }
     return gettext("%(sorry)s %(offer)s") % {"sorry": sorry, "offer": offer}
 
 

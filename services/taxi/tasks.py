@@ -205,8 +205,12 @@ def _not_looked_at_lately(rides, in_budget):
     for ride_id in list(rides.values_list("pk", flat=True)):
         if not in_budget():
             return
-        # cache.add is atomic: two overlapping runs never take the same ride.
-        if cache.add(f"taxi:poll:{ride_id}", 1, timeout=settings.TAXI_POLL_AFTER_SECONDS):
+        # cache.add is atomic: two overlapping runs never take the same ride. The key names
+        # the interval (rather than trusting the cache's own expiry) so the portal's clock
+        # decides when a ride is due again, whichever cache holds the mark.
+        interval = settings.TAXI_POLL_AFTER_SECONDS
+        key = f"taxi:poll:{ride_id}:{int(timezone.now().timestamp() // interval)}"
+        if cache.add(key, 1, timeout=interval):
             ride = Ride.objects.select_related("resident").filter(pk=ride_id).first()
             if ride is not None:
                 yield ride

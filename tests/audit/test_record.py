@@ -160,7 +160,8 @@ def restore_sentences():
 def test_a_service_can_register_a_new_action_with_its_sentence(resident, restore_sentences):
     sentences.register_sentence("called_you", "%(who)s called you %(how)s.")
     entry = record(resident, "called_you", channel="system")
-    assert entry.sentence() == "The portal called you automatically."
+    with translation.override("en"):
+        assert entry.sentence() == "The portal called you automatically."
 
 
 def test_an_entry_whose_sentence_was_removed_still_reads_truthfully(

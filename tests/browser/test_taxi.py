@@ -135,3 +135,34 @@ def test_other_choices_one_question_a_page_then_check_and_book(
         assert ride.destination == "外滩" and ride.driver_notes == "走路慢，请在门口等一下"
         assert timezone.localtime(ride.pickup_at).strftime("%H:%M") == later.strftime("%H:%M")
         page.click("main form[action$='/cancel/'] button")  # leave no taxi on its way
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_the_status_page_shows_only_what_is_known_and_follows_the_ride(
+    browser, portal_url, django_db_blocker, javascript
+):
+    """No empty car rows while looking; when no car came, no cancel and a person to ask."""
+    phone = "+8613900007731" if javascript else "+8613900007732"
+    with new_tab(browser, javascript=javascript) as page:
+        _sign_in(page, portal_url, phone, django_db_blocker)
+        if page.url.endswith("/taxi/home/"):
+            page.fill("#id_home_address", "华山路 100 号")
+            page.click("button.button-action")
+        page.click("text=从家里叫车")
+        with django_db_blocker.unblock():
+            ride = Ride.objects.filter(resident__phone=phone).latest("pk")
+            Ride.objects.filter(pk=ride.pk).update(
+                status="looking", car_plate="", car_colour="", driver_phone="", minutes_away=None
+            )
+        page.goto(page.url)
+        for row in ("car_plate", "minutes_words", "driver_phone", "needs_help"):
+            assert not page.locator(f"[data-row={row}]").first.is_visible(), row
+        assert page.locator("text=取消这辆车").is_visible()
+        with django_db_blocker.unblock():
+            Ride.objects.filter(pk=ride.pk).update(status="no_car", needs_help=True)
+        if javascript:  # the page follows by itself, without a reload
+            page.locator("[data-row=needs_help]").wait_for(state="visible", timeout=15000)
+        else:  # the plain refresh button
+            page.click("main a:has-text('刷新')")
+        assert page.locator("[data-row=needs_help] a").is_visible()
+        assert not page.locator("text=取消这辆车").is_visible()

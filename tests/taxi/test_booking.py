@@ -192,3 +192,31 @@ def test_history_lists_the_residents_rides_newest_first(at_home, neighbour):
     book(neighbour)
     assert list(api.history(at_home)) == [second, first]
     assert api.active_ride(at_home) == second
+
+
+def test_a_long_tap_key_twice_is_still_one_ride(at_home):
+    key = "k" * 120  # longer than the column: the second tap must find the first ride
+    first = book(at_home, key=key)
+    Ride.objects.filter(pk=first.pk).update(status=Status.DONE)  # not refused as "active"
+    assert book(at_home, key=key).pk == first.pk
+    assert Ride.objects.filter(resident=at_home).count() == 1
+
+
+def test_a_helper_may_book_for_a_resident_without_a_phone(at_home, counter_staff):
+    at_home.phone = None
+    at_home.save(update_fields=["phone"])
+    _taxi_consent(at_home)
+    ride = book(at_home, by=counter_staff, channel=Channel.COUNTER)
+    assert ride.requested_by == counter_staff
+    api.cancel_ride(ride, acting_user=counter_staff, channel=Channel.COUNTER)
+    assert Ride.objects.get(pk=ride.pk).status == Status.CANCELLED
+
+
+def test_the_resident_is_told_at_once_at_night_when_a_helper_books(at_home, counter_staff, at):
+    at(2026, 11, 25, 23, 30)  # quiet hours: a reminder would wait, a taxi on its way cannot
+    _taxi_consent(at_home)
+    ride = book(at_home, by=counter_staff, channel=Channel.COUNTER)
+    told = Message.objects.filter(recipient=at_home.phone).latest("id")
+    assert "booked a taxi for you" in told.body
+    assert told.urgent and told.purpose == "taxi"
+    assert told.related == ride

@@ -133,7 +133,7 @@ def test_a_refused_order_is_not_tried_again_and_a_person_helps(at_home, dispatch
     assert [call[2] for call in dispatch.calls("POST", "/v1/orders")] == [422]
     assert (ride.status, ride.needs_help) == (Status.NO_CAR, True)
     assert ride in api.rides_needing_help()
-    assert "reply 1 and we will call you back" in taxi_messages(at_home)[-1].body
+    assert "Call 962 200 and a person will help you." in taxi_messages(at_home)[-1].body
 
 
 def test_a_wrong_api_key_is_not_tried_again(at_home, dispatch, committed, settings):

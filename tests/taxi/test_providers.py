@@ -60,7 +60,7 @@ def test_when_drivers_keep_cancelling_the_portal_asks_again_twice_then_offers_a_
     orders = set(RideEvent.objects.filter(ride=ride).values_list("data__order_id", flat=True))
     assert orders == {f"sim-ride-{ride.pk}-{n}" for n in range(3)}
     last = taxi_messages(at_home)[-1]
-    assert "reply 1 and we will call you back" in last.body
+    assert "Call 962 200 and a person will help you." in last.body
 
 
 def test_a_driver_cancelling_once_gets_another_car(at_home, quiet, committed):

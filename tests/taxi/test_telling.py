@@ -19,9 +19,7 @@ CHINESE = {
         "车到了：%(plate)s %(colour)s，司机会给您打电话。"
     ),
     "Sorry, no taxi was found.": "抱歉，没有找到出租车。",
-    "Call %(hotline)s, or reply 1 and we will call you back.": (
-        "请拨打%(hotline)s，或回复1，我们给您回电。"
-    ),
+    "Call %(hotline)s and a person will help you.": "请拨打%(hotline)s，会有人帮您。",
     "%(sorry)s %(offer)s": "%(sorry)s%(offer)s",
 }
 
@@ -77,8 +75,6 @@ def test_a_resident_who_prefers_calls_is_called(at_home):
     event(ride, "driver_no_show")
     messages = taxi_messages(at_home)
     assert [m.channel for m in messages] == [MessageChannel.VOICE, MessageChannel.VOICE]
-    # A call cannot be answered with a text: it gives the number to call instead.
-    assert "reply 1" not in messages[-1].body
     assert "Call 962 200 and a person will help you." in messages[-1].body
 
 
@@ -90,8 +86,9 @@ def test_no_car_found_offers_a_person_and_marks_the_ride(at_home, in_chinese):
     assert ride.needs_help
     assert ride in api.rides_needing_help()
     [told] = taxi_messages(at_home)
-    assert "抱歉，没有找到出租车。请拨打962 200，或回复1，我们给您回电。" in told.body
-    assert "回复1" in told.body
+    assert "抱歉，没有找到出租车。请拨打962 200，会有人帮您。" in told.body
+    # Nothing reads replies to a text yet: the message must not ask for one.
+    assert "回复" not in told.body
     assert len(told.body) <= 70
 
 
@@ -100,7 +97,7 @@ def test_no_driver_answered_offers_a_person_too(at_home):
     event(ride, "no_driver_answer")
     ride.refresh_from_db()
     assert ride.needs_help
-    assert "reply 1" in taxi_messages(at_home)[-1].body
+    assert "Call 962 200 and a person will help you." in taxi_messages(at_home)[-1].body
 
 
 def test_a_driver_who_does_not_come_means_a_person_helps(at_home):
@@ -111,7 +108,8 @@ def test_a_driver_who_does_not_come_means_a_person_helps(at_home):
     assert ride.needs_help
     told = taxi_messages(at_home)[-1]
     assert "the driver did not come" in told.body
-    assert "reply 1 and we will call you back" in told.body
+    assert "Call 962 200 and a person will help you." in told.body
+    assert "reply" not in told.body
 
 
 def test_mark_needs_help_is_idempotent(at_home):
