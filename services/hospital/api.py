@@ -30,7 +30,11 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit import api as audit
 from portal.audit.models import Channel
-from portal.consent.api import ConsentRequired, require_consent  # noqa: F401  (re-exported)
+from portal.consent.api import (  # noqa: F401  (ConsentRequired is re-exported)
+    ConsentRequired,
+    require_consent,
+    valid_consent,
+)
 from portal.consent.models import Scope
 from portal.notifications import api as notify
 from portal.notifications.models import Purpose
@@ -180,15 +184,25 @@ def hospitals_for(user):
     rest by district, then name.
     """
     hospitals = list(Hospital.objects.filter(active=True).order_by("district", "name", "pk"))
+    last = last_used_hospital(user)
+    return sorted(hospitals, key=lambda hospital: hospital != last)
+
+
+def last_used_hospital(user):
+    """The active hospital ``user`` booked at last (as patient or as the one who booked), or None.
+
+    A hospital closed since does not count: the one used before it is "the last one" then.
+    """
     if user is None or not getattr(user, "is_authenticated", False):
-        return hospitals
+        return None
     last = (
         Appointment.objects.filter(Q(patient=user) | Q(booked_by=user))
+        .filter(session__department__hospital__active=True)
         .order_by("-created_at", "-pk")
         .values_list("session__department__hospital_id", flat=True)
         .first()
     )
-    return sorted(hospitals, key=lambda hospital: hospital.pk != last)
+    return Hospital.objects.filter(pk=last).first() if last is not None else None
 
 
 def departments(hospital):
@@ -267,23 +281,26 @@ def identity_of(user):
     return PatientIdentity.objects.filter(user=user).first()
 
 
-def save_identity(user, real_name, id_number):
+def save_identity(user, real_name, id_number, *, acting_user=None, channel=Channel.WEB):
     """Check and keep ``user``'s real name and 18-character ID number; return the identity.
 
     Raises ``ValidationError`` (a translated message) for a name or number that cannot be
     right, changing nothing. Only the masked forms (``王*华``, ``3101**********1234``) and a
-    keyed hash of the number are stored; the full number is never kept.
+    keyed hash of the number are stored; the full number is never kept. ``acting_user``
+    (default: ``user`` themselves) acting for someone else needs their hospital consent
+    (raises ``ConsentRequired``, nothing written). Writes a ``saved_identity`` audit entry
+    (without the name or number).
     """
-    name = ids.clean_real_name(real_name)
-    number = ids.clean_id_number(id_number)
-    identity, _created = PatientIdentity.objects.update_or_create(
-        user=user,
-        defaults={
-            "real_name_masked": ids.mask_name(name),
-            "id_number_masked": ids.mask_id_number(number),
-            "id_number_hash": ids.hash_id_number(number),
-        },
+    acting_user = acting_user or user
+    consent = (
+        require_consent(user, Scope.HOSPITAL, acting_user) if acting_user.pk != user.pk else None
     )
+    fields = ids.stored_fields(real_name, id_number)
+    with transaction.atomic():
+        identity, _created = PatientIdentity.objects.update_or_create(user=user, defaults=fields)
+        audit.record(
+            user, "saved_identity", actor=acting_user, channel=Channel(channel), consent=consent
+        )
     return identity
 
 
@@ -692,17 +709,38 @@ def _copy(source, target):
 # Reading
 
 
+# The permissions that let whoever booked for someone keep seeing that appointment.
+SEEING_SCOPES = (Scope.HOSPITAL, Scope.SEE_APPOINTMENTS)
+
+
+def may_see(user, appointment):
+    """True if ``user`` may see ``appointment``: its patient always; whoever booked it for
+    them only while the patient's permission (to book or to see appointments) is in force."""
+    if user.pk == appointment.patient_id:
+        return True
+    return user.pk == appointment.booked_by_id and any(
+        valid_consent(appointment.patient, scope, user) for scope in SEEING_SCOPES
+    )
+
+
 def appointments_for(user):
     """``user``'s appointments, as patient and those they booked for others, as a list.
 
-    Upcoming live ones come first (soonest first), then the rest (newest visit first).
+    One booked for someone else is listed only while :func:`may_see` allows it. Upcoming
+    live ones come first (soonest first), then the rest (newest visit first).
     """
     today = _now(None).date()
-    appointments = list(
+    allowed = {}  # patient id -> may see (asked once per patient)
+    appointments = []
+    for appointment in (
         Appointment.objects.filter(Q(patient=user) | Q(booked_by=user))
         .select_related("session__department__hospital", "session__doctor", "patient")
         .distinct()
-    )
+    ):
+        if appointment.patient_id not in allowed:
+            allowed[appointment.patient_id] = may_see(user, appointment)
+        if allowed[appointment.patient_id]:
+            appointments.append(appointment)
     upcoming = [a for a in appointments if a.is_live and a.session.date >= today]
     rest = [a for a in appointments if a not in upcoming]
     upcoming.sort(key=lambda a: (a.session.date, a.session.starts_at, a.pk))

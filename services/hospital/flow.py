@@ -38,23 +38,21 @@ def current(request):
 
 
 def answer(request, step, value):
-    """Record the answer to ``step``; a different answer forgets the answers after it."""
+    """Record the answer to ``step``; a different answer forgets the answers after it.
+
+    A different answer is a different booking, so it gets a fresh idempotency key; the same
+    answers keep theirs, so trying again after a refusal is the same booking to a hospital's
+    own system (which may have booked it before its answer got lost).
+    """
     flow = current(request)
     if flow.get(step) != value:
         for later in STEPS[STEPS.index(step) + 1 :]:
             flow.pop(later, None)
+        flow["key"] = uuid.uuid4().hex
     flow[step] = value
     request.session[FLOW_KEY] = flow
     request.session.modified = True
     return flow
-
-
-def new_key(request):
-    """A fresh idempotency key for this visit, after a refusal (nothing was booked with it)."""
-    flow = current(request)
-    flow["key"] = uuid.uuid4().hex
-    request.session[FLOW_KEY] = flow
-    return flow["key"]
 
 
 def finish(request, key, appointment_id):

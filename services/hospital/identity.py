@@ -70,3 +70,16 @@ def mask_id_number(number):
 def hash_id_number(number):
     """A keyed hash of the full number, so the same person can be recognised without keeping it."""
     return salted_hmac(_HASH_SALT, number, algorithm="sha256").hexdigest()
+
+
+def stored_fields(real_name, id_number):
+    """What a ``PatientIdentity`` keeps of a real name and ID number, after checking both.
+
+    Raises ``ValidationError`` for either that cannot be right.
+    """
+    name, number = clean_real_name(real_name), clean_id_number(id_number)
+    return {
+        "real_name_masked": mask_name(name),
+        "id_number_masked": mask_id_number(number),
+        "id_number_hash": hash_id_number(number),
+    }

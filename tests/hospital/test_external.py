@@ -2,6 +2,7 @@
 (against a fake server on 127.0.0.1); a refusal or a network failure writes nothing."""
 
 import datetime
+import time
 
 import pytest
 
@@ -148,3 +149,33 @@ def test_sync_makes_and_updates_sessions_from_the_hospital(fake, external, inter
     assert provider.sync(internal, start, end) == 1
     afternoon.refresh_from_db()
     assert afternoon.capacity == 9
+
+
+def test_trying_again_after_a_lost_answer_books_once_at_the_hospital(
+    client, fake, external, patient, monday
+):
+    """The hospital booked, but its answer came too late: the resident's second press on the
+    same answers is the same booking there (the same reference), not a second one."""
+    client.force_login(patient)
+    client.get("/en/hospital/")
+    for path, value in (
+        ("choose/hospital/", external.pk),
+        ("choose/department/", monday.department.pk),
+        ("choose/day/", monday.date.isoformat()),
+        ("choose/time/", monday.pk),
+    ):
+        client.post(f"/en/hospital/{path}", {"choice": value})
+    fake.hang_next(1, seconds=2)  # longer than the portal waits (1 second)
+    refused = client.post("/en/hospital/confirm/")
+    assert "could not reach the hospital" in refused.content.decode().replace("&#x27;", "'")
+    assert not Appointment.objects.exists()
+    deadline = time.monotonic() + 5
+    while not fake.live_bookings() and time.monotonic() < deadline:
+        time.sleep(0.05)  # the hospital finishes booking after the portal stopped waiting
+    assert len(fake.live_bookings()) == 1
+
+    response = client.post("/en/hospital/confirm/")
+    appointment = Appointment.objects.get()
+    assert response["Location"] == f"/en/hospital/appointments/{appointment.pk}/"
+    (booking_id,) = fake.live_bookings()  # one booking at the hospital, not two
+    assert appointment.provider_booking_id == booking_id

@@ -68,3 +68,26 @@ def test_names_are_masked_in_the_middle():
     assert mask_name("王华") == "王*"
     assert mask_name("欧阳小华") == "欧**华"
     assert mask_name("Li Wei") == "L****i"
+
+
+def test_saving_is_audited_and_for_someone_else_needs_their_permission(resident, neighbour):
+    from portal.audit.models import AuditEntry
+    from portal.consent import api as consent_api
+    from portal.consent.models import GivenVia, Scope
+
+    number = id_number("31010519500101123")
+    with pytest.raises(api.ConsentRequired):
+        api.save_identity(resident, "王小华", number, acting_user=neighbour)
+    assert api.identity_of(resident) is None
+    by_neighbour = AuditEntry.objects.filter(
+        resident=resident, action="saved_identity", actor=neighbour
+    )
+    assert not by_neighbour.exists()
+
+    consent = consent_api.grant(resident, Scope.HOSPITAL, grantee=neighbour, given_via=GivenVia.WEB)
+    api.save_identity(resident, "王小华", number, acting_user=neighbour, channel="web")
+    entry = by_neighbour.get()
+    assert (entry.consent, entry.channel) == (consent, "web")
+    assert number not in str(entry.details) and "王小华" not in str(entry.details)
+    with translation.override("en"):
+        assert "saved your real name and ID number" in entry.sentence()

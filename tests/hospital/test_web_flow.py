@@ -496,3 +496,106 @@ def test_the_hospital_used_last_time_comes_first_on_the_next_visit(signed_in, bo
 def test_staff_have_no_booking_pages(client, volunteer):
     client.force_login(volunteer)
     assert client.get(ENGLISH).status_code == 403
+
+
+# -- found in review -----------------------------------------------------------------------------
+
+
+def test_the_booker_stops_seeing_the_appointment_when_the_permission_is_withdrawn(
+    client, daughter, with_identity, hospital, medicine
+):
+    consent = consent_api.grant(
+        with_identity, Scope.HOSPITAL, grantee=daughter, given_via=GivenVia.WEB
+    )
+    appointment = api.book(
+        monday_morning(medicine),
+        with_identity,
+        acting_user=daughter,
+        channel="web",
+        idempotency_key="by-daughter",
+    )
+    slip = f"{ENGLISH}appointments/{appointment.pk}/"
+    client.force_login(daughter)
+    assert client.get(slip).status_code == 200
+    assert slip in client.get(ENGLISH + "appointments/").content.decode()
+
+    consent_api.revoke(consent, by=with_identity)
+    assert client.get(slip).status_code == 404
+    assert client.get(slip + "cancel/").status_code == 404
+    assert slip not in client.get(ENGLISH + "appointments/").content.decode()
+    # The patient still sees it.
+    client.force_login(with_identity)
+    assert client.get(slip).status_code == 200
+
+
+def test_the_id_number_is_hidden_from_error_reports(client, resident, hospital, monkeypatch):
+    """A crash while saving must not put the full ID number in the logs or an error email."""
+    from django.views.debug import SafeExceptionReporterFilter
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(api, "save_identity", crash)
+    client.raise_request_exception = False
+    client.force_login(resident)
+    client.get(ENGLISH)
+    number = id_number()
+    response = client.post(ENGLISH + "real-name/", {"real_name": "王小华", "id_number": number})
+    assert response.status_code == 500
+    shown = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert shown["id_number"] != number and shown["real_name"] != "王小华"
+
+
+def test_a_family_member_saving_the_real_name_is_recorded(client, daughter, resident, hospital):
+    from portal.audit.models import AuditEntry
+
+    consent = consent_api.grant(resident, Scope.HOSPITAL, grantee=daughter, given_via=GivenVia.WEB)
+    client.force_login(daughter)
+    client.get(ENGLISH)
+    assert client.post(ENGLISH + "who/", {"patient": resident.pk})["Location"] == (
+        ENGLISH + "real-name/"
+    )
+    response = client.post(
+        ENGLISH + "real-name/", {"real_name": "王小华", "id_number": id_number()}
+    )
+    assert response["Location"] == ENGLISH + "choose/hospital/"
+    entry = AuditEntry.objects.get(resident=resident, action="saved_identity", actor=daughter)
+    assert entry.consent == consent
+
+
+def test_a_hospital_closed_since_is_not_called_the_one_used_last_time(
+    signed_in, with_identity, hospital, medicine
+):
+    api.book(
+        monday_morning(medicine),
+        with_identity,
+        acting_user=with_identity,
+        channel="web",
+        idempotency_key="at-ruijin",
+    )
+    hospital.active = False
+    hospital.save()
+    signed_in.get(ENGLISH)
+    html = signed_in.get(ENGLISH + "choose/hospital/").content.decode()
+    assert "Huashan Hospital" in html
+    assert "The hospital you used last time" not in html
+
+
+def test_the_check_page_gives_the_hospitals_own_cancel_deadline(signed_in, hospital, medicine):
+    hospital.cancel_deadline_hour = 12
+    hospital.save()
+    _, html = walk_to_check(signed_in, hospital, medicine)
+    assert "You can cancel until 12:00 on Sunday 22 November." in html
+    assert "the evening before" not in html
+
+
+def test_the_slip_says_how_the_code_was_sent_only_when_it_was(
+    signed_in, with_identity, hospital, medicine
+):
+    with_identity.notify_by = "voice"
+    with_identity.save(update_fields=["notify_by"])
+    _, html = walk_to_check(signed_in, hospital, medicine)
+    slip = signed_in.post(ENGLISH + "confirm/", {"key": form_key(html)})["Location"]
+    page = signed_in.get(slip).content.decode()
+    assert "We will also call and read the code out." in page
+    assert "by text message" not in page

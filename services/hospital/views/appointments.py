@@ -15,14 +15,14 @@ from services.hospital.views.words import day_words, long_day_words, time_window
 
 
 def _visible_appointment(request, appointment_id):
-    """The appointment if the signed-in resident is its patient or booked it; else 404."""
+    """The appointment if the signed-in resident may see it (see ``api.may_see``); else 404."""
     appointment = get_object_or_404(
         Appointment.objects.select_related(
             "session__department__hospital", "session__doctor", "patient", "booked_by"
         ),
         pk=appointment_id,
     )
-    if request.user.pk not in (appointment.patient_id, appointment.booked_by_id):
+    if not api.may_see(request.user, appointment):
         raise Http404
     return appointment
 
@@ -71,6 +71,9 @@ def slip(request, appointment_id):
     appointment = _visible_appointment(request, appointment_id)
     context = _slip_context(request, appointment)
     context["just_booked"] = request.session.pop("hospital_just_booked", None) == appointment.pk
+    # Say how the code went out only when it did (the confirmation skips someone without a phone).
+    patient = appointment.patient
+    context["code_sent_by"] = (patient.notify_by or "sms") if patient.phone else None
     return render(request, "hospital/slip.html", context)
 
 

@@ -12,10 +12,11 @@ writes anything.
 import itertools
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts.decorators import resident_required
@@ -24,7 +25,7 @@ from portal.consent.api import ConsentRequired
 from services.hospital import api
 from services.hospital import flow as visit
 from services.hospital.forms import ChoiceForm, IdentityForm, PatientForm
-from services.hospital.models import Appointment, Department, Hospital, Session
+from services.hospital.models import Department, Hospital, Session
 from services.hospital.views.words import (
     day_words,
     doctor_words,
@@ -157,6 +158,7 @@ def _permission_withdrawn(patient_id):
     }
 
 
+@sensitive_post_parameters("real_name", "id_number")
 @resident_required
 @require_http_methods(["GET", "POST"])
 def identity(request):
@@ -170,8 +172,14 @@ def identity(request):
     if request.method == "POST" and form.is_valid():
         try:
             api.save_identity(
-                answers.patient, form.cleaned_data["real_name"], form.cleaned_data["id_number"]
+                answers.patient,
+                form.cleaned_data["real_name"],
+                form.cleaned_data["id_number"],
+                acting_user=request.user,
+                channel=Channel.WEB,
             )
+        except ConsentRequired:
+            return _go_to("patient")  # withdrawn meanwhile: the question says so
         except ValidationError as error:
             _add_api_errors(form, error)
         else:
@@ -204,11 +212,8 @@ def choose_hospital(request):
     )
     if request.method == "POST" and form.is_valid():
         return _chose(request, "hospital", int(form.cleaned_data["choice"]))
-    used_before = Appointment.objects.filter(
-        Q(patient=request.user) | Q(booked_by=request.user)
-    ).exists()
-    last_used = hospitals[0] if hospitals and used_before else None
-    rest = hospitals[1:] if last_used else hospitals
+    last_used = api.last_used_hospital(request.user)
+    rest = [hospital for hospital in hospitals if hospital != last_used]
     districts = [
         (district, list(group))
         for district, group in itertools.groupby(rest, key=lambda h: h.district)
@@ -355,7 +360,11 @@ def _check_rows(answers):
 
 def _check_page(request, answers, refusal=None):
     identity = api.identity_of(answers.patient)
+    # The hospital's own deadline (its rule, as data), not a fixed "the evening before".
+    cancel_deadline = timezone.localtime(api.cancel_deadline(answers.session))
     context = {
+        "cancel_deadline": cancel_deadline,
+        "cancel_day": day_words(cancel_deadline.date()),
         "rows": _check_rows(answers),
         "identity": identity,
         "key": answers.flow["key"],
@@ -402,8 +411,9 @@ def confirm(request):
             idempotency_key=key,
         )
     except (api.BookingRefused, ConsentRequired) as error:
-        visit.new_key(request)  # nothing was booked with the old one
-        answers.flow = visit.current(request)
+        # The key stays: nothing was booked with it here, and a hospital's own system that
+        # booked before its answer was lost must see the same reference when the resident
+        # tries again, or it books twice.
         return _check_page(request, answers, refusal_words(error))
     visit.finish(request, key, appointment.pk)
     request.session["hospital_just_booked"] = appointment.pk
