@@ -116,6 +116,9 @@ def load_tap_page(base_url, session_key):
     csrf, key = CSRF_FIELD.search(page.text), KEY_FIELD.search(page.text)
     if page.status_code != 200 or not csrf or not key:
         raise Problem(f"the taxi page answered {page.status_code} without the tap form")
+    # The tap comes later on a new connection, as from a phone that has been idle: the server
+    # has closed this one by then (a browser would quietly reconnect; requests does not).
+    session.close()
     return session, {"csrfmiddlewaretoken": csrf.group(1), "key": key.group(1)}
 
 
