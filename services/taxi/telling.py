@@ -1,0 +1,35 @@
+"""Telling the resident about their taxi: through the outbox, in their language, at once."""
+
+from django.utils import translation
+
+from portal.notifications import api as notify
+from portal.notifications.models import Purpose
+from services.taxi.words import helper_acted_text
+
+
+def tell(ride, text):
+    """Send the resident ``text()`` (made in their language) by their preferred channel."""
+    resident = ride.resident
+    if not resident.phone:
+        return None
+    with translation.override(resident.language):
+        body = text()
+    return notify.send(
+        resident.phone,
+        "notice",
+        {"text": body},
+        purpose=Purpose.TAXI,
+        channel=resident.notify_by or "sms",
+        language=resident.language,
+        urgent=True,
+        related=ride,
+    )
+
+
+def tell_helper_acted(ride, acting_user, words):
+    """Tell the resident (in their language, at once) that ``acting_user`` did ``words``.
+
+    ``words`` has a ``%(who)s``: family by name, staff by role. Sent like every taxi message:
+    a taxi booked at night cannot wait for the morning.
+    """
+    return tell(ride, lambda: helper_acted_text(acting_user, words))
