@@ -117,12 +117,19 @@ def _take_car_details(ride, data, *, overwrite):
         if value and (overwrite or not getattr(ride, field)) and getattr(ride, field) != value:
             setattr(ride, field, value)
             changed = True
-    if overwrite and data.get("minutes_away") not in (None, ""):
-        try:
-            ride.minutes_away = max(0, min(int(data["minutes_away"]), 999))
-            changed = True
-        except (TypeError, ValueError):
-            pass
+    if overwrite and _take_minutes(ride, data):
+        changed = True
+    return changed
+
+
+def _take_minutes(ride, data):
+    """Keep ``data``'s "minutes away" on ``ride``; True if it said a different number."""
+    try:
+        minutes = max(0, min(int(data["minutes_away"]), 999))
+    except (KeyError, TypeError, ValueError):
+        return False
+    changed = minutes != ride.minutes_away
+    ride.minutes_away = minutes
     return changed
 
 
@@ -133,6 +140,11 @@ def _apply(ride, kind, data):
         logger.warning("taxi ride %s: unknown event kind %r ignored", ride.pk, kind)
         return False
     if _advance(ride, new, data):
+        return True
+    # The car is still coming: a fresh "minutes away" replaces the first estimate (the status
+    # page shows it; nobody is messaged again).
+    if new == ride.status == Status.CAR_FOUND and _take_minutes(ride, data):
+        ride.save()
         return True
     # A late event: keep what it says about the car if we did not know it yet.
     if ride.status not in FINAL_STATUSES and _take_car_details(ride, data, overwrite=False):

@@ -159,3 +159,18 @@ def test_events_about_an_earlier_attempt_are_ignored_after_asking_again(at_home)
 def test_active_and_final_states_cover_every_state():
     assert set(Status) == ACTIVE_STATUSES | FINAL_STATUSES
     assert not ACTIVE_STATUSES & FINAL_STATUSES
+
+
+def test_a_fresh_estimate_replaces_the_minutes_away_without_a_second_message(at_home):
+    from portal.notifications.models import Message
+
+    ride = book(at_home)
+    event(ride, "car_found", **CAR)
+    told = Message.objects.filter(recipient=at_home.phone).count()
+    assert event(ride, "car_found", **{**CAR, "minutes_away": 2}) is True
+    ride.refresh_from_db()
+    assert (ride.status, ride.minutes_away) == (Status.CAR_FOUND, 2)
+    assert "2" in api.ride_status(ride)["minutes_words"]
+    assert Message.objects.filter(recipient=at_home.phone).count() == told
+    # The same estimate again is no news.
+    assert event(ride, "car_found", **{**CAR, "minutes_away": 2}) is False
