@@ -1,0 +1,127 @@
+"""Why a booking (or cancelling) was refused, and what to do instead.
+
+A refusal is a :class:`BookingRefused`: ``str()`` says why in plain words, ``what_instead``
+says what to do instead (call the hotline, ask a volunteer, go to the counter). Channels catch
+them from ``services.hospital.api``, which re-exports every class here.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+# The one-key service line, when the content team has not entered a hotline yet.
+FALLBACK_HOTLINE = "962200"
+
+
+def hotline_number(language=None):
+    """The service line's number for ``language`` (default: the active one), to say or dial."""
+    from content.models import Hotline
+
+    language = language or translation.get_language() or "zh-hans"
+    hotline = Hotline.objects.filter(locale__language_code=language).first()
+    if hotline is None:
+        hotline = Hotline.objects.first()
+    return hotline.number if hotline and hotline.number else FALLBACK_HOTLINE
+
+
+class BookingRefused(ValidationError):
+    """Booking (or cancelling) was refused; nothing was written.
+
+    ``str()`` is the reason in plain words; ``code`` names the case for views; ``what_instead``
+    is one plain sentence saying what to do instead; ``appointment`` is the appointment
+    concerned, if any (for :class:`AlreadyBooked`, the one already held).
+    """
+
+    instead = _("Call %(hotline)s and a person will help you, or ask a volunteer.")
+
+    def __init__(self, message, code, *, instead=None, appointment=None, **values):
+        super().__init__(message, code=code)
+        self.appointment = appointment
+        self._instead = instead if instead is not None else self.instead
+        self._values = values
+
+    def __str__(self):
+        return str(self.message)
+
+    @property
+    def what_instead(self):
+        """What to do instead, in the active language, with the hotline number filled in."""
+        values = {"hotline": hotline_number(), **self._values}
+        return str(self._instead) % values
+
+
+class NoIdentity(BookingRefused):
+    """The patient's real name and ID number are not known yet."""
+
+    instead = _(
+        "Add the patient's real name and ID number first, or go to a community centre counter "
+        "and staff will help you."
+    )
+
+
+class SessionClosed(BookingRefused):
+    """The hospital or this session is closed for booking."""
+
+    instead = _("Choose another time, or call %(hotline)s and a person will help you.")
+
+
+class NotOpenYet(BookingRefused):
+    """That day's places are not released yet (release hour, booking window)."""
+
+    instead = _("Come back then, or ask a volunteer or call %(hotline)s to book it for you.")
+
+
+class WindowClosed(BookingRefused):
+    """The session has started or is over."""
+
+    instead = _("Choose another day, or call %(hotline)s and a person will help you.")
+
+
+class SessionFull(BookingRefused):
+    """No place is left in the session."""
+
+    instead = _("Choose another time, or call %(hotline)s: we can look for a place with you.")
+
+
+class AlreadyBooked(BookingRefused):
+    """The patient already holds a place in this session (``.appointment``)."""
+
+    instead = _("You can see it under My appointments. Nothing else is needed.")
+
+
+class QuotaReached(BookingRefused):
+    """The patient reached the hospital's limit for a day or for a week in a department."""
+
+    instead = _("Choose another day, or cancel an appointment you no longer need.")
+
+
+class Suspended(BookingRefused):
+    """Booking is suspended after too many missed visits."""
+
+    instead = _(
+        "Until then, book at the hospital's registration counter, or call %(hotline)s for advice."
+    )
+
+
+class ProviderUnavailable(BookingRefused):
+    """The hospital's own booking system could not be reached; nothing was booked."""
+
+    instead = _("Try again in a few minutes, or call %(hotline)s and a person will help you.")
+
+
+class CancelRefused(BookingRefused):
+    """The appointment cannot be cancelled (after the deadline, or no longer live)."""
+
+    instead = _("If you cannot go, call the hospital on %(phone)s, or call %(hotline)s.")
+
+
+def session_full():
+    """The refusal for a session with no place left (checked, or lost at the last moment)."""
+    return SessionFull(_("Sorry, this time is fully booked."), code="session_full")
+
+
+def already_booked(appointment):
+    """The refusal for a patient who already holds ``appointment`` at this time."""
+    return AlreadyBooked(
+        _("You already have a place at this time."), code="already_booked", appointment=appointment
+    )
