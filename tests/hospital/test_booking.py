@@ -301,3 +301,12 @@ def test_the_database_refuses_more_places_than_capacity(monday):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Session.objects.filter(pk=monday.pk).update(booked=6)
+
+
+def test_an_edit_saved_from_an_older_copy_keeps_the_places_taken(patient, monday):
+    opened_by_editor = Session.objects.get(pk=monday.pk)  # the form, before anyone booked
+    book(monday, patient)
+    opened_by_editor.capacity = 8
+    opened_by_editor.save()
+    monday.refresh_from_db()
+    assert (monday.capacity, monday.booked) == (8, 1)
