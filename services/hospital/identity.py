@@ -4,6 +4,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +35,7 @@ def clean_id_number(raw):
         born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         born = None
-    if born is None or born.year < 1900 or born > datetime.date.today():
+    if born is None or born.year < 1900 or born > timezone.localdate():
         raise ValidationError(
             _("This ID number is not right. Check each digit against the card."),
             code="id_number_birth_date",

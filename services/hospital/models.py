@@ -299,6 +299,18 @@ class Session(models.Model):
     def __str__(self):
         return f"{self.department} · {self.date} {self.get_period_display()}"
 
+    def save(self, *args, **kwargs):
+        # ``booked`` changes only through the booking api's conditional updates. An edit saved
+        # from an older copy (an editor's form, opened before someone booked) must not write
+        # its stale count back over the real one.
+        if self.pk and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "booked"
+            ]
+        super().save(*args, **kwargs)
+
     def clean(self):
         _check_times(self.starts_at, self.ends_at)
         if self.capacity is not None and self.capacity < self.booked:
@@ -311,18 +323,6 @@ class Session(models.Model):
                 }
             )
         _check_doctor(self.doctor, self.department_id)
-
-    def save(self, *args, **kwargs):
-        # ``booked`` changes only through the booking api's conditional updates. An edit saved
-        # from an older copy (an editor's form, opened before someone booked) must not write
-        # its stale count back over the real one.
-        if self.pk and not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                field.attname
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "booked"
-            ]
-        super().save(*args, **kwargs)
 
     @property
     def free_places(self):

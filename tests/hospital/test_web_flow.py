@@ -166,6 +166,18 @@ def test_the_choice_pages_offer_what_the_api_offers(signed_in, hospital, medicin
     assert "2 places left" in html and "5 places left" in html
 
 
+def test_a_department_with_no_free_day_says_when_new_days_open(signed_in, hospital):
+    hospital.release_hour = 15
+    hospital.save()
+    eyes = hospital.departments.get(name="眼科")
+    signed_in.get(ENGLISH)
+    signed_in.post(ENGLISH + "choose/hospital/", {"choice": hospital.pk})
+    signed_in.post(ENGLISH + "choose/department/", {"choice": eyes.pk})
+    html = signed_in.get(ENGLISH + "choose/day/").content.decode()
+    assert "There are no free places in this department" in html
+    assert "A new day opens every day at 15:00." in html
+
+
 def test_a_choice_not_offered_is_an_error_and_nothing_moves_on(signed_in, hospital, medicine):
     signed_in.get(ENGLISH)
     response = signed_in.post(ENGLISH + "choose/hospital/", {"choice": "999999"})

@@ -265,6 +265,7 @@ def day(request):
         "days": [(d.isoformat(), day_words(d)) for d in days],
         "chosen": answers.flow.get("day"),
         "back_url": reverse(URL_NAMES["department"]),
+        "release_hour": answers.department.hospital.release_hour,
     }
     return _choice_page(request, "hospital/day.html", answers, context, form)
 
