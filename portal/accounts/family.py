@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -64,13 +63,11 @@ class FamilyMemberForm(forms.Form):
 
 def proxies_of(resident):
     """The resident's family members with the scopes each may act in now."""
-    consents = Consent.objects.filter(
-        resident=resident,
-        grantee__isnull=False,
-        grantee__is_staff=False,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    ).select_related("grantee")
+    consents = (
+        Consent.objects.in_force()
+        .filter(resident=resident, grantee__isnull=False, grantee__is_staff=False)
+        .select_related("grantee")
+    )
     members = {}
     for consent in consents:
         members.setdefault(consent.grantee, []).append(consent.get_scope_display())
@@ -103,9 +100,8 @@ def tell_resident(resident, text):
 def family(request):
     """Everyone who may act for me (family, and helpers I allowed), and a way to stop each."""
     helpers = (
-        Consent.objects.filter(
-            resident=request.user, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        )
+        Consent.objects.in_force()
+        .filter(resident=request.user)
         .exclude(grantee__is_staff=False)
         .select_related("grantee")
         .order_by("-created_at")

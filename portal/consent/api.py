@@ -7,6 +7,7 @@ was used.
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q
@@ -132,11 +133,10 @@ def revoke_all(resident, grantee, *, by, channel):
     alone and not counted.
     """
     with transaction.atomic():
-        active = Consent.objects.select_for_update().filter(
-            resident=resident,
-            grantee=grantee,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
+        active = (
+            Consent.objects.select_for_update()
+            .in_force()
+            .filter(resident=resident, grantee=grantee)
         )
         consents = list(active)
         for consent in consents:
@@ -161,16 +161,17 @@ def valid_consent(resident, scope, acting_user):
     if _is_staff(acting_user):
         who |= Q(grantee__isnull=True)
     return (
-        Consent.objects.filter(
-            who,
-            resident=resident,
-            scope=Scope(scope),
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
+        Consent.objects.in_force()
+        .filter(who, resident=resident, scope=Scope(scope))
         .order_by(F("grantee").asc(nulls_last=True), "-created_at", "-pk")
         .first()
     )
+
+
+def residents_who_allow(acting_user, scope):
+    """The residents whose consent in ``scope`` names ``acting_user`` and is in force now."""
+    resident_ids = Consent.objects.in_force().filter(grantee=acting_user, scope=Scope(scope))
+    return get_user_model().objects.filter(pk__in=resident_ids.values("resident_id"))
 
 
 def require_consent(resident, scope, acting_user):

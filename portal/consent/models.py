@@ -35,6 +35,12 @@ class GivenVia(models.TextChoices):
     SMS_REPLY = "sms_reply", _("A reply to a text message")
 
 
+class ConsentQuerySet(models.QuerySet):
+    def in_force(self):
+        """The consents not withdrawn and not yet run out: the ones that let someone act."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
 class Consent(models.Model):
     """One resident's permission for one scope, to one named person or to whoever is on duty."""
 
@@ -72,6 +78,8 @@ class Consent(models.Model):
     )
     revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consent")

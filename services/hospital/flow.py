@@ -10,10 +10,9 @@ import uuid
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from portal.consent import api as consent_api
-from portal.consent.models import Consent, Scope
+from portal.consent.models import Scope
 
 FLOW_KEY = "hospital_flow"
 DONE_KEY = "hospital_done"
@@ -78,17 +77,7 @@ def patients_for(user):
     A family member is in the list while their hospital-booking consent naming ``user`` is in
     force (see portal/accounts/family.py); the booking itself checks it again.
     """
-    resident_ids = (
-        Consent.objects.filter(
-            grantee=user,
-            scope=Scope.HOSPITAL,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
-        .values_list("resident_id", flat=True)
-        .distinct()
-    )
-    return list(get_user_model().objects.filter(pk__in=resident_ids).order_by("pk"))
+    return list(consent_api.residents_who_allow(user, Scope.HOSPITAL).order_by("pk"))
 
 
 def patient_of(request, flow):
