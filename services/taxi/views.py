@@ -203,7 +203,7 @@ def check(request):
     posted_key = request.POST.get("key", "") if request.method == "POST" else ""
     if posted_key:
         # A second tap of the confirm button, after the first booked: that ride.
-        booked = Ride.objects.filter(resident=request.user, idempotency_key=posted_key).first()
+        booked = api.history(request.user).filter(idempotency_key=posted_key).first()
         if booked is not None:
             return redirect("taxi:ride", ride_id=booked.pk)
     if away := _away_from_choices(request):
