@@ -1,4 +1,5 @@
-"""What the benchmarks share: percentiles, process groups, a scratch PostgreSQL database.
+"""What the benchmarks share: percentiles, process groups, the portal's environment, its
+Celery worker and gunicorn, a scratch PostgreSQL database, HTTP sessions without proxies.
 
 Not a benchmark itself (``make bench`` skips it).
 """
@@ -12,8 +13,10 @@ import time
 from pathlib import Path
 
 import psycopg
+import requests
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+BIN_DIR = Path(sys.executable).parent
 ADMIN_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 START_TIMEOUT = 60.0
 
@@ -29,6 +32,18 @@ def percentile(values, pct):
 
 def rounded(value, digits=1):
     return None if value is None else round(value, digits)
+
+
+def new_session():
+    """A ``requests`` session for the portal on 127.0.0.1."""
+    session = requests.Session()
+    session.trust_env = False  # loopback only: no proxy from the environment
+    return session
+
+
+def raise_on_sigterm(signum, frame):
+    """SIGTERM handler: exit through ``finally`` blocks, so started processes are stopped."""
+    raise SystemExit(128 + signum)
 
 
 def log(text):
@@ -73,6 +88,71 @@ def stop_group(process, grace=15.0):
         return
 
 
+def environ_without(names, prefixes):
+    """This process's environment less the variables the portal must not inherit."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if name not in names and not name.startswith(prefixes)
+    }
+
+
+def portal_env(base, **settings):
+    """``base`` plus what every benchmark's portal runs with, plus ``settings``."""
+    return {
+        **base,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DJANGO_DEBUG": "0",  # no query log in any process
+        "LOG_LEVEL": "WARNING",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
+        **settings,
+    }
+
+
+def start_celery_worker(env, log_path):
+    """A Celery worker on every queue, 2 prefork processes, in its own process group."""
+    return start_group(
+        [
+            str(BIN_DIR / "celery"),
+            "-A",
+            "portal",
+            "worker",
+            "-Q",
+            "urgent,default,bulk",
+            "-c",
+            "2",
+            "--pool",
+            "prefork",
+            "-l",
+            "warning",
+        ],
+        env,
+        log_path,
+    )
+
+
+def start_gunicorn(env, port, log_path, *, workers, timeout, extra_args=()):
+    """gunicorn serving the portal on 127.0.0.1:``port``, in its own process group."""
+    return start_group(
+        [
+            str(BIN_DIR / "gunicorn"),
+            "portal.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--graceful-timeout",
+            "5",
+            "--timeout",
+            str(timeout),
+            *extra_args,
+        ],
+        env,
+        log_path,
+    )
+
+
 def wait_until(check, what, process=None, log_path=None, timeout=START_TIMEOUT):
     deadline = time.monotonic() + timeout
     while True:
@@ -95,6 +175,21 @@ def create_database(name):
 def drop_database(name):
     with psycopg.connect(ADMIN_DATABASE_URL, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def drop_scratch_database(name):
+    """At the end of a run: close this process's Django connections, drop ``name``.
+
+    A failure to drop is logged, not raised, so it does not hide the run's own outcome.
+    """
+    if "django.db" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+    try:
+        drop_database(name)
+    except psycopg.Error as error:
+        log(f"could not drop {name}: {error}")
 
 
 def migrate(env):

@@ -48,25 +48,27 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
-import psycopg  # noqa: E402
 import redis  # noqa: E402
 import requests  # noqa: E402
 
 from bench.benchkit import (  # noqa: E402
     create_database,
-    drop_database,
+    drop_scratch_database,
+    environ_without,
     log,
     log_tail,
     migrate,
+    new_session,
     percentile,
+    portal_env,
+    raise_on_sigterm,
     rounded,
-    start_group,
+    start_gunicorn,
     stop_group,
     wait_until,
 )
 from tests.support.live_portal import answers_http, free_port  # noqa: E402
 
-BIN_DIR = Path(sys.executable).parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_booking"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/9"
 HTTP_TIMEOUT = 120.0
@@ -86,12 +88,6 @@ BASE = "/hospital/"
 
 class Problem(Exception):
     """A booker did not get the page the flow should give."""
-
-
-def new_session():
-    session = requests.Session()
-    session.trust_env = False  # loopback only: no proxy from the environment
-    return session
 
 
 def csrf_token(html):
@@ -315,31 +311,6 @@ def parse_args():
     return args
 
 
-def _raise_on_sigterm(signum, frame):
-    raise SystemExit(128 + signum)
-
-
-def portal_env(database_url, redis_url):
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in DROPPED_ENV and not name.startswith(DROPPED_ENV_PREFIXES)
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "portal.settings",
-            "DJANGO_DEBUG": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "LOG_LEVEL": "WARNING",
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "NO_PROXY": "127.0.0.1,localhost",
-            "no_proxy": "127.0.0.1,localhost",
-        }
-    )
-    return env
-
-
 def format_report(summary):
     s = summary
     lines = [
@@ -369,7 +340,7 @@ def format_report(summary):
 
 def main():
     args = parse_args()
-    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    signal.signal(signal.SIGTERM, raise_on_sigterm)
     began = time.monotonic()
     load_start = round(os.getloadavg()[0], 2)
     database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
@@ -384,29 +355,24 @@ def main():
         create_database(name)
         created_database = True
         redis.Redis.from_url(redis_url).flushdb()
-        env = portal_env(database_url, redis_url)
+        env = portal_env(
+            environ_without(DROPPED_ENV, DROPPED_ENV_PREFIXES),
+            ALLOWED_HOSTS="127.0.0.1",
+            DATABASE_URL=database_url,
+            REDIS_URL=redis_url,
+        )
         log("migrating")
         migrate(env)
 
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
-        gunicorn = start_group(
-            [
-                str(BIN_DIR / "gunicorn"),
-                "portal.wsgi",
-                "--workers",
-                str(args.workers),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--graceful-timeout",
-                "5",
-                "--timeout",
-                "120",
-                "--backlog",
-                "2048",
-            ],
+        gunicorn = start_gunicorn(
             {**env, "PUBLIC_BASE_URL": base_url},
+            port,
             gunicorn_log,
+            workers=args.workers,
+            timeout=120,
+            extra_args=("--backlog", "2048"),
         )
 
         # Django in this process, on the same database, for the set-up and the checks.
@@ -487,16 +453,7 @@ def main():
     finally:
         stop_group(gunicorn)
         if created_database and not args.keep_database:
-            try:
-                from django.db import connections
-
-                connections.close_all()
-            except Exception:  # noqa: S110 - Django may never have been set up
-                pass
-            try:
-                drop_database(name)
-            except psycopg.Error as error:
-                log(f"could not drop {name}: {error}")
+            drop_scratch_database(name)
         try:
             redis.Redis.from_url(redis_url).flushdb()
         except redis.RedisError as error:

@@ -32,25 +32,27 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
-import psycopg  # noqa: E402
 import redis  # noqa: E402
 
 from bench.benchkit import (  # noqa: E402
+    START_TIMEOUT,
     create_database,
-    drop_database,
+    drop_scratch_database,
     log,
     log_tail,
     migrate,
     percentile,
+    portal_env,
+    raise_on_sigterm,
     rounded,
-    start_group,
+    start_celery_worker,
+    start_gunicorn,
     stop_group,
     wait_until,
 )
 from tests.support.fake_twilio import FakeTwilio  # noqa: E402
 from tests.support.live_portal import answers_http, free_port  # noqa: E402
 
-BIN_DIR = Path(sys.executable).parent
 BENCH_DATABASE = "bench_notify"
 BENCH_DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/5"
@@ -58,16 +60,9 @@ FROM_NUMBER = "+15005550006"
 STATUS_PATH = "/phone/status/sms/"
 TARGET_SENT_PER_S = 200
 TARGET_CALLBACK_P99_MS = 20
-START_TIMEOUT = 60.0
 WARMUP_MESSAGES = 4
 ENQUEUE_THREADS = 4  # producers, as several web processes would be
 WARMUP_CALLBACKS = 10
-
-
-# -- small helpers ---------------------------------------------------------------------------------
-
-
-# -- database and broker ---------------------------------------------------------------------------
 
 
 # -- the benchmark proper (Django is set up by then) -----------------------------------------------
@@ -335,13 +330,9 @@ def parse_args():
     return args
 
 
-def _raise_on_sigterm(signum, frame):
-    raise SystemExit(128 + signum)
-
-
 def main():
     args = parse_args()
-    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    signal.signal(signal.SIGTERM, raise_on_sigterm)
     began = time.monotonic()
     load_start = round(os.getloadavg()[0], 2)
     database_url = os.environ.get("DATABASE_URL")
@@ -363,67 +354,38 @@ def main():
         fake.start()
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "portal.settings",
-            "DJANGO_DEBUG": "0",  # no query log in any process
-            "LOG_LEVEL": "WARNING",
-            "DATABASE_URL": database_url,
-            "CELERY_BROKER_URL": broker_url,
-            "REDIS_URL": broker_url,
-            "PUBLIC_BASE_URL": base_url,
-            "SMS_BACKEND": "portal.notifications.backends.twilio.TwilioBackend",
-            "TWILIO_ACCOUNT_SID": fake.account_sid,
-            "TWILIO_AUTH_TOKEN": fake.auth_token,
-            "TWILIO_FROM_NUMBER": FROM_NUMBER,
-            "TWILIO_API_BASE_URL": fake.base_url,
-            "TWILIO_TIMEOUT_SECONDS": "5",
-            "NOTIFY_MAX_PER_HOUR": "1000000",
-            "NOTIFY_MAX_PER_RECIPIENT_PER_HOUR": "1000",
-            "NOTIFY_MAX_ATTEMPTS": "12",
-            "NO_PROXY": "127.0.0.1,localhost",
-            "no_proxy": "127.0.0.1,localhost",
-        }
+        env = portal_env(
+            os.environ,
+            DATABASE_URL=database_url,
+            CELERY_BROKER_URL=broker_url,
+            REDIS_URL=broker_url,
+            PUBLIC_BASE_URL=base_url,
+            SMS_BACKEND="portal.notifications.backends.twilio.TwilioBackend",
+            TWILIO_ACCOUNT_SID=fake.account_sid,
+            TWILIO_AUTH_TOKEN=fake.auth_token,
+            TWILIO_FROM_NUMBER=FROM_NUMBER,
+            TWILIO_API_BASE_URL=fake.base_url,
+            TWILIO_TIMEOUT_SECONDS="5",
+            NOTIFY_MAX_PER_HOUR="1000000",
+            NOTIFY_MAX_PER_RECIPIENT_PER_HOUR="1000",
+            NOTIFY_MAX_ATTEMPTS="12",
+        )
         log("migrating")
         migrate(env)
 
-        worker = start_group(
-            [
-                str(BIN_DIR / "celery"),
-                "-A",
-                "portal",
-                "worker",
-                "-Q",
-                "urgent,default,bulk",
-                "-c",
-                "2",
-                "--pool",
-                "prefork",
-                "-l",
-                "warning",
-            ],
+        worker = start_celery_worker(env, worker_log)
+        gunicorn = start_gunicorn(
             env,
-            worker_log,
-        )
-        gunicorn = start_group(
-            [
-                str(BIN_DIR / "gunicorn"),
-                "portal.wsgi",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--graceful-timeout",
-                "5",
-                "--timeout",
-                "60",
+            port,
+            gunicorn_log,
+            workers=2,
+            timeout=60,
+            extra_args=(
                 "--access-logfile",
                 str(access_log),
                 "--access-logformat",
                 "%(m)s %(U)s %(D)s",
-            ],
-            env,
-            gunicorn_log,
+            ),
         )
 
         # Django in this process, with the same environment, for api.send and the checks.
@@ -506,15 +468,12 @@ def main():
         stop_group(gunicorn)
         stop_group(worker)
         fake.stop()
-        if "django.db" in sys.modules:
+        if created_database:
+            drop_scratch_database(BENCH_DATABASE)
+        elif "django.db" in sys.modules:
             from django.db import connections
 
             connections.close_all()
-        if created_database:
-            try:
-                drop_database(BENCH_DATABASE)
-            except psycopg.Error as error:
-                log(f"could not drop {BENCH_DATABASE}: {error}")
         if broker_url == DEFAULT_BROKER_URL:
             try:
                 redis.Redis.from_url(broker_url).flushdb()

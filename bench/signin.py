@@ -53,23 +53,25 @@ import requests  # noqa: E402
 
 from bench.benchkit import (  # noqa: E402
     create_database,
-    drop_database,
+    drop_scratch_database,
+    environ_without,
     log,
     log_tail,
     migrate,
+    new_session,
     percentile,
+    portal_env,
+    raise_on_sigterm,
     rounded,
-    start_group,
+    start_gunicorn,
     stop_group,
     wait_until,
 )
 from tests.support.live_portal import free_port  # noqa: E402
 
-BIN_DIR = Path(sys.executable).parent
 BENCH_DATABASE = "bench_signin"
 BENCH_DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/6"
-START_TIMEOUT = 60.0
 HTTP_TIMEOUT = 60.0
 
 SIGNIN_PATH = "/signin/"
@@ -102,12 +104,6 @@ class Problem(Exception):
 
 
 # -- small helpers ---------------------------------------------------------------------------------
-
-
-def new_session():
-    session = requests.Session()
-    session.trust_env = False  # loopback only: no proxy from the environment
-    return session
 
 
 def serves_signin(base_url):
@@ -228,25 +224,18 @@ class Portal:
         self.log_path = Path(workdir) / f"{name}.log"
         self.access_log = Path(workdir) / f"{name}-access.log"
         self.access_log.touch()
-        self.process = start_group(
-            [
-                str(BIN_DIR / "gunicorn"),
-                "portal.wsgi",
-                "--workers",
-                str(workers),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--graceful-timeout",
-                "5",
-                "--timeout",
-                "60",
+        self.process = start_gunicorn(
+            {**env, "PUBLIC_BASE_URL": self.base_url},
+            self.port,
+            self.log_path,
+            workers=workers,
+            timeout=60,
+            extra_args=(
                 "--access-logfile",
                 str(self.access_log),
                 "--access-logformat",
                 "%(m)s %(U)s %(s)s %(D)s",
-            ],
-            {**env, "PUBLIC_BASE_URL": self.base_url},
-            self.log_path,
+            ),
         )
 
     def wait_ready(self):
@@ -579,35 +568,19 @@ def parse_args():
     return args
 
 
-def _raise_on_sigterm(signum, frame):
-    raise SystemExit(128 + signum)
-
-
-def portal_env(redis_url, throttle_factor):
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in DROPPED_ENV and not name.startswith(DROPPED_ENV_PREFIXES)
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "portal.settings",
-            "DJANGO_DEBUG": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "LOG_LEVEL": "WARNING",
-            "DATABASE_URL": BENCH_DATABASE_URL,
-            "REDIS_URL": redis_url,  # the hourly code count, shared by every worker
-            "SIGNIN_THROTTLE_FACTOR": str(throttle_factor),
-            "NO_PROXY": "127.0.0.1,localhost",
-            "no_proxy": "127.0.0.1,localhost",
-        }
+def signin_env(redis_url, throttle_factor):
+    return portal_env(
+        environ_without(DROPPED_ENV, DROPPED_ENV_PREFIXES),
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=BENCH_DATABASE_URL,
+        REDIS_URL=redis_url,  # the hourly code count, shared by every worker
+        SIGNIN_THROTTLE_FACTOR=str(throttle_factor),
     )
-    return env
 
 
 def main():
     args = parse_args()
-    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    signal.signal(signal.SIGTERM, raise_on_sigterm)
     began = time.monotonic()
     load_start = round(os.getloadavg()[0], 2)
     portals = []
@@ -619,7 +592,7 @@ def main():
         create_database(BENCH_DATABASE)
         created_database = True
         flush_cache(args.redis_url)
-        env = portal_env(args.redis_url, 1)
+        env = signin_env(args.redis_url, 1)
         log("migrating")
         migrate(env)
         database = BenchDatabase(BENCH_DATABASE_URL)
@@ -635,7 +608,7 @@ def main():
         portal.stop()
         if not args.no_unthrottled:
             portal = Portal(
-                portal_env(args.redis_url, 0), workdir.name, "unthrottled", args.workers
+                signin_env(args.redis_url, 0), workdir.name, "unthrottled", args.workers
             )
             portals.append(portal)
             portal.wait_ready()
@@ -685,10 +658,7 @@ def main():
         if database is not None:
             database.close()
         if created_database:
-            try:
-                drop_database(BENCH_DATABASE)
-            except psycopg.Error as error:
-                log(f"could not drop {BENCH_DATABASE}: {error}")
+            drop_scratch_database(BENCH_DATABASE)
         try:
             flush_cache(args.redis_url)
         except redis.RedisError as error:

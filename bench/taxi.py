@@ -47,23 +47,26 @@ import requests  # noqa: E402
 
 from bench.benchkit import (  # noqa: E402
     create_database,
-    drop_database,
+    drop_scratch_database,
     log,
     log_tail,
     migrate,
+    new_session,
     percentile,
+    portal_env,
+    raise_on_sigterm,
     rounded,
+    start_celery_worker,
     start_group,
+    start_gunicorn,
     stop_group,
     wait_until,
 )
 from tests.support.live_portal import answers_http, free_port  # noqa: E402
 
-BIN_DIR = Path(sys.executable).parent
 BENCH_DATABASE = "bench_taxi"
 BENCH_DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/10"
-START_TIMEOUT = 60.0
 HTTP_TIMEOUT = 120.0
 FIRST_NUMBER = 13_700_000_000
 TAP_PATH = "/taxi/"
@@ -77,9 +80,8 @@ class Problem(Exception):
     """A resident did not get what a resident expects."""
 
 
-def new_session(session_key):
-    session = requests.Session()
-    session.trust_env = False  # loopback only: no proxy from the environment
+def signed_in_session(session_key):
+    session = new_session()
     session.cookies.set("sessionid", session_key, domain="127.0.0.1", path="/")
     return session
 
@@ -111,7 +113,7 @@ def make_residents(count, first_number):
 
 def load_tap_page(base_url, session_key):
     """What a resident's browser holds before the tap: the session, the form's token and key."""
-    session = new_session(session_key)
+    session = signed_in_session(session_key)
     page = session.get(base_url + TAP_PATH, timeout=HTTP_TIMEOUT)
     csrf, key = CSRF_FIELD.search(page.text), KEY_FIELD.search(page.text)
     if page.status_code != 200 or not csrf or not key:
@@ -264,13 +266,9 @@ def parse_args():
     return args
 
 
-def _raise_on_sigterm(signum, frame):
-    raise SystemExit(128 + signum)
-
-
 def main():
     args = parse_args()
-    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    signal.signal(signal.SIGTERM, raise_on_sigterm)
     began = time.monotonic()
     database_url = os.environ.get("DATABASE_URL")
     created_database = False
@@ -288,23 +286,18 @@ def main():
             created_database = True
             database_url = BENCH_DATABASE_URL
         redis.Redis.from_url(redis_url).flushdb()
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "portal.settings",
-            "DJANGO_DEBUG": "0",
-            "LOG_LEVEL": "WARNING",
-            "DATABASE_URL": database_url,
-            "CELERY_BROKER_URL": redis_url,
-            "REDIS_URL": redis_url,
-            "PUBLIC_BASE_URL": base_url,
-            "TAXI_PROVIDER": "services.taxi.providers.http.HttpDispatchProvider",
-            "TAXI_HTTP_BASE_URL": fake_url,
-            "TAXI_HTTP_API_KEY": api_key,
-            "TAXI_HTTP_WEBHOOK_SECRET": secret,
-            "NOTIFY_MAX_PER_HOUR": "1000000",
-            "NO_PROXY": "127.0.0.1,localhost",
-            "no_proxy": "127.0.0.1,localhost",
-        }
+        env = portal_env(
+            os.environ,
+            DATABASE_URL=database_url,
+            CELERY_BROKER_URL=redis_url,
+            REDIS_URL=redis_url,
+            PUBLIC_BASE_URL=base_url,
+            TAXI_PROVIDER="services.taxi.providers.http.HttpDispatchProvider",
+            TAXI_HTTP_BASE_URL=fake_url,
+            TAXI_HTTP_API_KEY=api_key,
+            TAXI_HTTP_WEBHOOK_SECRET=secret,
+            NOTIFY_MAX_PER_HOUR="1000000",
+        )
         log("migrating")
         migrate(env)
         fake = start_fake_dispatch(
@@ -316,43 +309,14 @@ def main():
             args.find_after,
             logs["fake"],
         )
-        worker = start_group(
-            [
-                str(BIN_DIR / "celery"),
-                "-A",
-                "portal",
-                "worker",
-                "-Q",
-                "urgent,default,bulk",
-                "-c",
-                "2",
-                "--pool",
-                "prefork",
-                "-l",
-                "warning",
-            ],
+        worker = start_celery_worker(env, logs["worker"])
+        gunicorn = start_gunicorn(
             env,
-            logs["worker"],
-        )
-        gunicorn = start_group(
-            [
-                str(BIN_DIR / "gunicorn"),
-                "portal.wsgi",
-                "--workers",
-                "3",
-                "--threads",
-                "4",
-                "--backlog",
-                "2048",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--graceful-timeout",
-                "5",
-                "--timeout",
-                "120",
-            ],
-            env,
+            port,
             logs["gunicorn"],
+            workers=3,
+            timeout=120,
+            extra_args=("--threads", "4", "--backlog", "2048"),
         )
 
         os.environ.update(env)
@@ -437,11 +401,7 @@ def main():
         for process in (gunicorn, worker, fake):
             stop_group(process)
         if created_database:
-            if "django.db" in sys.modules:
-                from django.db import connections
-
-                connections.close_all()
-            drop_database(BENCH_DATABASE)
+            drop_scratch_database(BENCH_DATABASE)
         workdir.cleanup()
 
 
