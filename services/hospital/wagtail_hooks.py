@@ -55,18 +55,25 @@ class KeepBookedDeleteView(DeleteView):
     """Deleting something people have appointments in is refused in words, not with an error."""
 
     def form_valid(self, form):
+        # Wagtail refuses a protected object with a bare "no permission" before deleting; the
+        # database may still refuse a cascade that reaches appointments. Both get the words.
+        if self.usage and self.usage.is_protected:
+            return self._refuse()
         try:
             with transaction.atomic():
                 return super().form_valid(form)
         except ProtectedError:
-            messages.error(
-                self.request,
-                _(
-                    "This cannot be deleted: people have appointments in it. "
-                    "Close it for booking instead."
-                ),
-            )
-            return redirect(self.get_success_url())
+            return self._refuse()
+
+    def _refuse(self):
+        messages.error(
+            self.request,
+            _(
+                "This cannot be deleted: people have appointments in it. "
+                "Close it for booking instead."
+            ),
+        )
+        return redirect(self.get_success_url())
 
 
 class HospitalViewSet(ModelViewSet):

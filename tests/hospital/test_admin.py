@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from portal.audit.models import AuditEntry
 from services.hospital.models import Hospital, Session, WeeklySchedule
@@ -59,6 +61,19 @@ def timetable(internal, doctor):
     return internal
 
 
+def _said(response):
+    """The messages the admin shows on ``response``, in the editor's language."""
+    return [str(message) for message in response.context["messages"]]
+
+
+def _made(response, count):
+    """'N sessions made.' in the language ``response`` was written in."""
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        return ngettext("%(count)d session made.", "%(count)d sessions made.", count) % {
+            "count": count
+        }
+
+
 def test_an_editor_manages_hospitals_and_their_rules(client, staff_login, hospital_editor):
     staff_login(hospital_editor)
     assert client.get("/admin/hospital_hospitals/").status_code == 200
@@ -105,11 +120,12 @@ def test_making_sessions_twice_makes_them_once(client, staff_login, hospital_edi
         "/admin/hospital_weekly/generate/" in client.get("/admin/hospital_weekly/").content.decode()
     )
     first = client.post("/admin/hospital_weekly/generate/", {"weeks": 2}, follow=True)
-    assert "10 sessions made" in first.content.decode() or "10" in first.content.decode()
     # 2 weeks from Friday 20 November: 2 Mondays, 2 Wednesdays, 2 Fridays... each line twice.
     assert Session.objects.count() == 6
-    client.post("/admin/hospital_weekly/generate/", {"weeks": 2})
+    assert _said(first) == [_made(first, 6)]
+    second = client.post("/admin/hospital_weekly/generate/", {"weeks": 2}, follow=True)
     assert Session.objects.count() == 6
+    assert _said(second) == [_made(second, 0)]  # nothing new the second time
     mondays = Session.objects.filter(date__week_day=2).values_list("date", flat=True)
     assert sorted(mondays) == [datetime.date(2026, 11, 23), datetime.date(2026, 11, 30)]
     friday = Session.objects.filter(period="afternoon").order_by("date").first()
@@ -134,6 +150,8 @@ def test_weeks_out_of_range_are_refused(client, staff_login, hospital_editor, ti
     staff_login(hospital_editor)
     response = client.post("/admin/hospital_weekly/generate/", {"weeks": 52})
     assert response.status_code == 200  # the form again, with the error
+    errors = response.context["form"].errors
+    assert list(errors) == ["weeks"] and "12" in errors["weeks"][0]  # at most 12 weeks
     assert not Session.objects.exists()
 
 
@@ -190,7 +208,7 @@ def test_a_session_with_appointments_cannot_be_deleted_but_can_be_closed(
     staff_login(hospital_editor)
     response = client.post(f"/admin/hospital_sessions/delete/{monday.pk}/", follow=True)
     assert response.status_code == 200
-    said = [str(message) for message in response.context["messages"]]
+    said = _said(response)
     assert len(said) == 1
     assert Session.objects.filter(pk=monday.pk).exists()
     appointment.refresh_from_db()
@@ -205,3 +223,19 @@ def test_a_session_with_appointments_cannot_be_deleted_but_can_be_closed(
     )
     client.post(f"/admin/hospital_sessions/delete/{empty.pk}/")
     assert not Session.objects.filter(pk=empty.pk).exists()
+
+
+def test_deleting_a_session_with_appointments_says_why_in_words(
+    client, staff_login, hospital_editor, patient, monday
+):
+    book(monday, patient)
+    staff_login(hospital_editor)
+    response = client.post(f"/admin/hospital_sessions/delete/{monday.pk}/", follow=True)
+    assert Session.objects.filter(pk=monday.pk).exists()
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        assert _said(response) == [
+            gettext(
+                "This cannot be deleted: people have appointments in it. "
+                "Close it for booking instead."
+            )
+        ]
