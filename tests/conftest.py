@@ -130,6 +130,18 @@ def at(time_machine):
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what waits for the commit (dispatch, messages) as if the request had ended:
+    ``committed(api.book, ...)``."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
 def chinese(monkeypatch):
     """Give a msgid a Chinese translation for one test, as the catalogue will once it is added."""
     catalogue = trans_real.translation("zh-hans")._catalog._catalogs[0]

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from portal.notifications.models import Message
-from tests.browser.test_elder_ux import SIZES, new_tab, run_axe, visit
+from tests.browser.helpers import sign_in
+from tests.browser.test_elder_ux import SIZES, new_tab, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -48,19 +48,6 @@ def id_number(phone):
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     total = sum(int(digit) * weight for digit, weight in zip(body, weights, strict=True))
     return body + "10X98765432"[total % 11]
-
-
-def sign_in(page, portal_url, phone, django_db_blocker, next_path="/hospital/"):
-    visit(page, portal_url, f"/signin/?next={next_path}")
-    page.fill("#id_phone", phone)
-    page.click("button.button-action")
-    with django_db_blocker.unblock():
-        body = Message.objects.filter(recipient=phone).latest("id").body
-    page.fill("#id_code", re.search(r"\d{6}", body).group())
-    page.click("button.button-action")
-    if "/signin/welcome/" in page.url:  # a first sign-in: skip both questions
-        page.click("button[name=skip]")
-        page.click("button[name=skip]")
 
 
 def give_real_name(page, phone):
@@ -104,7 +91,7 @@ def test_booking_takes_four_choices_then_the_slip_prints_and_cancels(
     portal_url = demo_hospitals
     phone = "+8613900008801" if javascript else "+8613900008802"
     with new_tab(browser, javascript=javascript) as page:
-        sign_in(page, portal_url, phone, django_db_blocker)
+        sign_in(page, portal_url, phone, django_db_blocker, "/hospital/")
         give_real_name(page, phone)
         assert page.url == portal_url + "/hospital/choose/hospital/"
         assert choose_four_times(page) == 4
@@ -146,7 +133,7 @@ def test_every_hospital_page_has_no_axe_violations(
     portal_url = demo_hospitals
     phone = {"standard": "+8613900008811", "large": "+8613900008812", "extra": "+8613900008813"}
     with new_tab(browser, with_axe=True) as page:
-        sign_in(page, portal_url, phone[size], django_db_blocker, next_path="/hospital/")
+        sign_in(page, portal_url, phone[size], django_db_blocker, "/hospital/")
         # Signed in, the text size lives in the profile: choose it with the display form.
         page.goto(portal_url + "/display/?next=/hospital/")
         page.check(f"input[name=size][value={size}]")

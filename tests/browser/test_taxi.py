@@ -8,24 +8,18 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from portal.accounts.models import SavedPlace
-from portal.notifications.models import Message
 from services.taxi.models import Ride
-from tests.browser.test_elder_ux import SIZES, new_tab, run_axe, visit
+from tests.browser.helpers import sign_in
+from tests.browser.test_elder_ux import SIZES, new_tab, run_axe
 
 pytestmark = pytest.mark.browser
 
 
-def _sign_in(page, portal_url, phone, django_db_blocker, next_path="/taxi/"):
-    visit(page, portal_url, f"/signin/?next={next_path}")
-    page.fill("#id_phone", phone)
-    page.click("button.button-action")
-    with django_db_blocker.unblock():
-        body = Message.objects.filter(recipient=phone).latest("id").body
-    page.fill("#id_code", re.search(r"\d{6}", body).group())
-    page.click("button.button-action")
-    if "/signin/welcome/" in page.url:  # a first sign-in: skip both questions
-        page.click("button[name=skip]")
-        page.click("button[name=skip]")
+def _give_home_if_asked(page, address):
+    """A first taxi visit asks for the home address once; answer it if it is asked."""
+    if "/taxi/home/" in page.url:
+        page.fill("#id_home_address", address)
+        page.click("main button.button-action")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
@@ -34,10 +28,8 @@ def test_one_tap_after_sign_in_brings_a_car_and_it_can_be_cancelled(
 ):
     phone = "+8613900007701" if javascript else "+8613900007702"
     with new_tab(browser, javascript=javascript) as page:
-        _sign_in(page, portal_url, phone, django_db_blocker)
-        if page.url.endswith("/taxi/home/"):
-            page.fill("#id_home_address", "华山路 100 号，静安寺站 5 号口")
-            page.click("button.button-action")
+        sign_in(page, portal_url, phone, django_db_blocker, "/taxi/")
+        _give_home_if_asked(page, "华山路 100 号，静安寺站 5 号口")
         assert page.url == portal_url + "/taxi/"
         assert page.locator("main button[type=submit]").count() == 1  # the one thing to tap
         page.click("text=从家里叫车")  # tap 1 ...
@@ -53,12 +45,11 @@ def test_one_tap_after_sign_in_brings_a_car_and_it_can_be_cancelled(
 def test_the_taxi_pages_have_no_axe_violations(browser, portal_url, django_db_blocker, size):
     phone = {"standard": "+8613900007711", "large": "+8613900007712", "extra": "+8613900007713"}
     with new_tab(browser, with_axe=True) as page:
-        _sign_in(page, portal_url, phone[size], django_db_blocker)
+        sign_in(page, portal_url, phone[size], django_db_blocker, "/taxi/")
         if page.url.endswith("/taxi/home/"):
             results = run_axe(page)
             assert results.violations_count == 0, results.generate_report()
-            page.fill("#id_home_address", "虹桥路 200 号")
-            page.click("button.button-action")
+        _give_home_if_asked(page, "虹桥路 200 号")
         # Signed in, the text size lives in the profile: choose it with the display form.
         page.goto(portal_url + "/display/?next=/taxi/")
         page.check(f"input[name=size][value={size}]")
@@ -84,10 +75,8 @@ def test_other_choices_one_question_a_page_then_check_and_book(
                 results = run_axe(page)
                 assert results.violations_count == 0, f"{step}:\n{results.generate_report()}"
 
-        _sign_in(page, portal_url, phone, django_db_blocker, next_path="/taxi/choose/")
-        if "/taxi/home/" in page.url:  # asked once, then on to the first question
-            page.fill("#id_home_address", "华山路 100 号")
-            page.click("main button.button-action")
+        sign_in(page, portal_url, phone, django_db_blocker, "/taxi/choose/")
+        _give_home_if_asked(page, "华山路 100 号")  # asked once, then on to the first question
         assert page.url == portal_url + "/taxi/choose/from/"
         with django_db_blocker.unblock():
             resident = get_user_model().objects.get(phone=phone)
@@ -144,10 +133,8 @@ def test_the_status_page_shows_only_what_is_known_and_follows_the_ride(
     """No empty car rows while looking; when no car came, no cancel and a person to ask."""
     phone = "+8613900007731" if javascript else "+8613900007732"
     with new_tab(browser, javascript=javascript) as page:
-        _sign_in(page, portal_url, phone, django_db_blocker)
-        if page.url.endswith("/taxi/home/"):
-            page.fill("#id_home_address", "华山路 100 号")
-            page.click("button.button-action")
+        sign_in(page, portal_url, phone, django_db_blocker, "/taxi/")
+        _give_home_if_asked(page, "华山路 100 号")
         page.click("text=从家里叫车")
         with django_db_blocker.unblock():
             ride = Ride.objects.filter(resident__phone=phone).latest("pk")

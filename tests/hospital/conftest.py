@@ -168,14 +168,3 @@ def other_patient(neighbour):
     """李先生, with his name and ID number on file."""
     api.save_identity(neighbour, "李建国", id_number("31010419480202456"))
     return neighbour
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what waits for the commit (messages) as if the request had ended."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run

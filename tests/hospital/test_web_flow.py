@@ -1,6 +1,5 @@
 """The web booking flow: four choices, check your answers, one confirm; the slip; cancelling."""
 
-import datetime
 import re
 
 import pytest
@@ -9,67 +8,24 @@ from django.contrib.auth import get_user_model
 from portal.consent import api as consent_api
 from portal.consent.models import GivenVia, Scope
 from services.hospital import api
-from services.hospital.models import Appointment, Department, Doctor, Hospital, Session
+from services.hospital.models import Appointment, Hospital, Session
+from tests.hospital.conftest import MONDAY, TUESDAY, id_number
 
 pytestmark = pytest.mark.django_db
 
-# Friday 20 November 2026, 09:00 in Shanghai: the next week is open for booking.
-NOW = (2026, 11, 20, 9, 0)
-MONDAY = datetime.date(2026, 11, 23)
-TUESDAY = datetime.date(2026, 11, 24)
+# The conftest's clock: Friday 20 November 2026, 09:00 in Shanghai; the next week is open.
 ENGLISH = "/en/hospital/"
-
-
-def id_number(body="31010519500101123"):
-    """A valid 18-character ID number: ``body`` (17 digits) and its check character."""
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(int(digit) * weight for digit, weight in zip(body, weights, strict=True))
-    return body + "10X98765432"[total % 11]
+WANG = "31010519500101123"  # the body of 王阿姨's ID number
 
 
 @pytest.fixture
-def clock(at):
-    return at(*NOW)
-
-
-@pytest.fixture
-def hospital(clock):
-    """瑞金医院 (黄浦区) with internal medicine: Monday morning (2 places) and afternoon."""
-    ruijin = Hospital.objects.create(
-        name="瑞金医院",
-        name_en="Ruijin Hospital",
-        district="黄浦区",
-        address="瑞金二路197号",
-        address_en="197 Ruijin Road No. 2",
-        what_to_bring="身份证、医保卡",
-        what_to_bring_en="ID card, medical insurance card",
-    )
-    medicine = Department.objects.create(
-        hospital=ruijin,
-        name="内科",
-        name_en="Internal medicine",
-        description="发烧、咳嗽、血压高",
-        description_en="Fever, cough, high blood pressure",
-        sort_order=1,
-    )
-    Department.objects.create(
-        hospital=ruijin, name="眼科", name_en="Eyes", description_en="Eyes", sort_order=2
-    )
-    doctor = Doctor.objects.create(department=medicine, name="张医生", title="主任医师")
-    for day, period, starts, ends, capacity in (
-        (MONDAY, "morning", (8, 0), (11, 30), 2),
-        (MONDAY, "afternoon", (13, 30), (16, 30), 5),
-        (TUESDAY, "morning", (8, 0), (11, 30), 5),
-    ):
-        Session.objects.create(
-            department=medicine,
-            doctor=doctor if period == "morning" else None,
-            date=day,
-            period=period,
-            starts_at=datetime.time(*starts),
-            ends_at=datetime.time(*ends),
-            capacity=capacity,
-        )
+def hospital(ruijin, eyes, doctor, make_session, clock):
+    """The conftest's 瑞金医院 (黄浦区): internal medicine on Monday morning (2 places) and
+    afternoon and on Tuesday morning, 张医生 in the mornings; eyes with no free day. And
+    华山医院 (静安区), so there is a choice of hospital."""
+    make_session(MONDAY, "morning", capacity=2, doctor=doctor)
+    make_session(MONDAY, "afternoon")
+    make_session(TUESDAY, "morning", doctor=doctor)
     Hospital.objects.create(
         name="华山医院", name_en="Huashan Hospital", district="静安区", address="乌鲁木齐中路12号"
     )
@@ -77,8 +33,8 @@ def hospital(clock):
 
 
 @pytest.fixture
-def medicine(hospital):
-    return hospital.departments.get(name="内科")
+def medicine(hospital, internal):
+    return internal
 
 
 def monday_morning(medicine):
@@ -87,7 +43,7 @@ def monday_morning(medicine):
 
 @pytest.fixture
 def with_identity(resident):
-    api.save_identity(resident, "王小华", id_number())
+    api.save_identity(resident, "王小华", id_number(WANG))
     return resident
 
 
@@ -101,10 +57,17 @@ def form_key(html):
     return re.search(r'name="key" value="([0-9a-f]+)"', html).group(1)
 
 
-def walk_to_check(client, hospital, medicine, *, day=MONDAY, period="morning", base=ENGLISH):
-    """The four choices; returns (the number of choices made, the check page's HTML)."""
+def walk_to_check(
+    client, hospital, medicine, *, day=MONDAY, period="morning", base=ENGLISH, patient=None
+):
+    """The four choices; returns (the number of choices made, the check page's HTML).
+
+    With ``patient``, a family member signed in first answers who the appointment is for."""
     choices = 0
     response = client.get(base)
+    if patient is not None:
+        assert response["Location"] == base + "who/"
+        response = client.post(base + "who/", {"patient": patient.pk})
     assert response["Location"] == base + "choose/hospital/"
     for path, value in (
         ("choose/hospital/", hospital.pk),
@@ -302,12 +265,14 @@ def test_the_real_name_is_asked_once_with_translated_errors(client, resident, ho
     assert bad.status_code == 200 and "<title>Error:" in html
     assert "18 characters" in html
     assert api.identity_of(resident) is None
-    bad_name = client.post(ENGLISH + "real-name/", {"real_name": "1", "id_number": id_number()})
+    bad_name = client.post(ENGLISH + "real-name/", {"real_name": "1", "id_number": id_number(WANG)})
     html = bad_name.content.decode()
     assert "Write the name exactly as it is on the ID card." in html
     assert re.search(r'name="real_name"[^>]*aria-invalid="true"', html)
     assert api.identity_of(resident) is None
-    good = client.post(ENGLISH + "real-name/", {"real_name": "王小华", "id_number": id_number()})
+    good = client.post(
+        ENGLISH + "real-name/", {"real_name": "王小华", "id_number": id_number(WANG)}
+    )
     assert good["Location"] == ENGLISH + "choose/hospital/"
     assert api.identity_of(resident).real_name_masked == "王*华"
     # Asked once: the next visit goes straight to the first choice.
@@ -332,20 +297,9 @@ def test_a_family_member_with_consent_books_for_the_resident(
         with_identity, Scope.HOSPITAL, grantee=daughter, given_via=GivenVia.WEB
     )
     client.force_login(daughter)
-    assert client.get(ENGLISH)["Location"] == ENGLISH + "who/"
     html = client.get(ENGLISH + "who/").content.decode()
     assert "For me" in html and f"For {with_identity}" in html
-    assert client.post(ENGLISH + "who/", {"patient": with_identity.pk})["Location"] == (
-        ENGLISH + "choose/hospital/"
-    )
-    for path, value in (
-        ("choose/hospital/", hospital.pk),
-        ("choose/department/", medicine.pk),
-        ("choose/day/", MONDAY.isoformat()),
-        ("choose/time/", monday_morning(medicine).pk),
-    ):
-        client.post(ENGLISH + path, {"choice": value})
-    html = client.get(ENGLISH + "check/").content.decode()
+    _, html = walk_to_check(client, hospital, medicine, patient=with_identity)
     assert "王*华" in html and str(with_identity) in html
     location = client.post(ENGLISH + "confirm/", {"key": form_key(html)})["Location"]
     appointment = Appointment.objects.get()
@@ -364,16 +318,7 @@ def test_without_consent_a_family_member_cannot_choose_nor_book_for_the_resident
         with_identity, Scope.HOSPITAL, grantee=daughter, given_via=GivenVia.WEB
     )
     client.force_login(daughter)
-    client.get(ENGLISH)
-    client.post(ENGLISH + "who/", {"patient": with_identity.pk})
-    for path, value in (
-        ("choose/hospital/", hospital.pk),
-        ("choose/department/", medicine.pk),
-        ("choose/day/", MONDAY.isoformat()),
-        ("choose/time/", monday_morning(medicine).pk),
-    ):
-        client.post(ENGLISH + path, {"choice": value})
-    html = client.get(ENGLISH + "check/").content.decode()
+    _, html = walk_to_check(client, hospital, medicine, patient=with_identity)
     consent_api.revoke(consent, by=with_identity)  # she changes her mind meanwhile
     response = client.post(ENGLISH + "confirm/", {"key": form_key(html)})
     assert not Appointment.objects.exists()
@@ -395,16 +340,7 @@ def test_booking_for_the_resident_is_refused_when_consent_goes_at_the_last_momen
         with_identity, Scope.HOSPITAL, grantee=daughter, given_via=GivenVia.WEB
     )
     client.force_login(daughter)
-    client.get(ENGLISH)
-    client.post(ENGLISH + "who/", {"patient": with_identity.pk})
-    for path, value in (
-        ("choose/hospital/", hospital.pk),
-        ("choose/department/", medicine.pk),
-        ("choose/day/", MONDAY.isoformat()),
-        ("choose/time/", monday_morning(medicine).pk),
-    ):
-        client.post(ENGLISH + path, {"choice": value})
-    html = client.get(ENGLISH + "check/").content.decode()
+    _, html = walk_to_check(client, hospital, medicine, patient=with_identity)
     real_book = api.book
 
     def book_after_withdrawal(*args, **kwargs):
@@ -551,7 +487,7 @@ def test_the_id_number_is_hidden_from_error_reports(client, resident, hospital, 
     client.raise_request_exception = False
     client.force_login(resident)
     client.get(ENGLISH)
-    number = id_number()
+    number = id_number(WANG)
     response = client.post(ENGLISH + "real-name/", {"real_name": "王小华", "id_number": number})
     assert response.status_code == 500
     shown = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
@@ -568,7 +504,7 @@ def test_a_family_member_saving_the_real_name_is_recorded(client, daughter, resi
         ENGLISH + "real-name/"
     )
     response = client.post(
-        ENGLISH + "real-name/", {"real_name": "王小华", "id_number": id_number()}
+        ENGLISH + "real-name/", {"real_name": "王小华", "id_number": id_number(WANG)}
     )
     assert response["Location"] == ENGLISH + "choose/hospital/"
     entry = AuditEntry.objects.get(resident=resident, action="saved_identity", actor=daughter)

@@ -86,14 +86,14 @@ def at_home(resident):
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what waits for the commit (dispatch, messages) as if the request had ended."""
+def phoned_in(at_home, manual_dispatch, committed):
+    """王阿姨's ride dispatched by hand: booked, handed to the manual provider, waiting for the
+    operator to phone the company (looking for a car)."""
+    from tests.taxi.helpers import book
 
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
+    ride = committed(book, at_home)
+    ride.refresh_from_db()
+    return ride
 
 
 @pytest.fixture

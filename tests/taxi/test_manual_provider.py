@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from django.utils import translation
 
 from portal.audit.models import AuditEntry, Channel
 from services.taxi import api
@@ -18,14 +19,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def operator(staff_with):
     return staff_with("wagtailadmin.access_admin", "taxi.view_ride", "taxi.change_ride")
-
-
-@pytest.fixture
-def phoned_in(at_home, manual_dispatch, committed):
-    """A ride dispatched by hand: booked, handed to the manual provider, waiting for a person."""
-    ride = committed(book, at_home)
-    ride.refresh_from_db()
-    return ride
 
 
 def test_create_hands_out_an_order_id_and_nothing_else_happens(phoned_in):
@@ -69,6 +62,8 @@ def test_telling_the_company_is_kept_once_and_audited(phoned_in, committed, oper
 def test_a_ride_cancelled_before_it_reached_the_operator_needs_no_call(at_home, manual_dispatch):
     ride = book(at_home)  # not dispatched yet: the commit never came
     api.cancel_ride(ride, acting_user=at_home, channel=Channel.WEB)
+    ride.refresh_from_db()
+    assert (ride.status, ride.provider_order_id) == (Status.CANCELLED, "")
     assert not entry.needs_company_call(ride)
 
 
@@ -104,14 +99,20 @@ def test_no_car_found_asks_a_person_to_help(phoned_in, operator):
 
 
 def test_a_report_that_does_not_fit_is_refused_and_writes_nothing(phoned_in, operator):
-    with pytest.raises(entry.EntryRefused):
+    refusal = "That does not fit this ride now"
+    with translation.override("en"), pytest.raises(entry.EntryRefused, match=refusal):
         entry.enter(phoned_in, Status.PASSENGER_NO_SHOW, staff=operator, event_id=uuid.uuid4())
     assert not RideEvent.objects.filter(ride=phoned_in).exists()
     assert not AuditEntry.objects.filter(action="entered_taxi_news").exists()
+    assert Ride.objects.get(pk=phoned_in.pk).status == Status.LOOKING
+    assert taxi_messages(phoned_in.resident) == []
 
 
 def test_a_ride_of_another_provider_takes_no_operator_reports(at_home, committed, operator):
     ride = committed(book, at_home)  # the listening test provider
-    with pytest.raises(entry.EntryRefused):
+    refusal = "its news comes from there"
+    with translation.override("en"), pytest.raises(entry.EntryRefused, match=refusal):
         entry.enter(ride, Status.CAR_FOUND, staff=operator, event_id=uuid.uuid4(), car=CAR)
     assert Ride.objects.get(pk=ride.pk).status == Status.LOOKING
+    assert not RideEvent.objects.filter(ride=ride).exists()
+    assert not AuditEntry.objects.filter(action="entered_taxi_news").exists()

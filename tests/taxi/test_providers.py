@@ -32,19 +32,18 @@ def test_the_simulation_finds_a_car_that_arrives(at_home, simulation, committed)
     assert len(taxi_messages(at_home)) == 2  # car found, car arrived
 
 
-def test_the_simulation_can_find_no_car(at_home, simulation, committed):
-    simulation("none")
+@pytest.mark.parametrize(
+    ("script", "ending"),
+    [("none", Status.NO_CAR), ("no_show", Status.DRIVER_NO_SHOW)],
+    ids=["no-car-found", "driver-never-comes"],
+)
+def test_the_simulation_can_end_without_a_car_and_asks_a_person_to_help(
+    at_home, simulation, committed, script, ending
+):
+    simulation(script)
     ride = committed(book, at_home)
     ride.refresh_from_db()
-    assert ride.status == Status.NO_CAR
-    assert ride.needs_help
-
-
-def test_the_simulation_can_have_the_driver_never_come(at_home, simulation, committed):
-    simulation("no_show")
-    ride = committed(book, at_home)
-    ride.refresh_from_db()
-    assert ride.status == Status.DRIVER_NO_SHOW
+    assert ride.status == ending
     assert ride.needs_help
 
 

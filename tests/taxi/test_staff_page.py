@@ -49,14 +49,6 @@ def signed_in(staff_with, staff_login):
     return sign_in
 
 
-@pytest.fixture
-def phoned_in(at_home, manual_dispatch, committed):
-    """王阿姨's ride, waiting for the operator to phone the company (looking for a car)."""
-    ride = committed(book, at_home)
-    ride.refresh_from_db()
-    return ride
-
-
 def _rows(response):
     """The ride ids on the list page, in the order shown."""
     return [int(pk) for pk in re.findall(r'href="/admin/taxi-rides/inspect/(\d+)/"', response.text)]
@@ -127,7 +119,7 @@ def test_the_filters_narrow_the_list(signed_in, at_home, neighbour, at, manual_d
 def test_a_cancelled_phoned_in_ride_stays_with_the_live_ones_until_the_company_is_told(
     signed_in, phoned_in, at_home, neighbour, committed
 ):
-    client, _ = signed_in(CHANGE)
+    client, user = signed_in(CHANGE)
     later = _finished_ride(neighbour)
     committed(api.cancel_ride, phoned_in, acting_user=at_home, channel=Channel.WEB)
 
@@ -138,6 +130,11 @@ def test_a_cancelled_phoned_in_ride_stays_with_the_live_ones_until_the_company_i
     told = _post(client, phoned_in, {"action": "company_told"})
     assert told.status_code == 302
     assert _rows(client.get(LIST)) == [later.pk, phoned_in.pk]
+    # The call is written down: on the ride, and in the resident's audit log, by whom.
+    event = RideEvent.objects.get(ride=phoned_in, kind="company_told")
+    assert event.data["entered_by"] == user.pk
+    entry = AuditEntry.objects.get(resident=phoned_in.resident, action="told_taxi_company")
+    assert entry.actor == user and entry.channel == Channel.PHONE
 
 
 # --- A ride's page ------------------------------------------------------------------------------
@@ -247,6 +244,10 @@ def test_without_any_permission_the_form_cannot_be_sent(signed_in, phoned_in):
     assert response.status_code == 302
     phoned_in.refresh_from_db()
     assert phoned_in.status == Status.LOOKING
+    assert (phoned_in.car_plate, phoned_in.driver_phone) == ("", "")
+    assert not RideEvent.objects.filter(ride=phoned_in).exists()
+    assert taxi_messages(phoned_in.resident) == []
+    assert not AuditEntry.objects.filter(action="entered_taxi_news").exists()
 
 
 def test_view_without_change_shows_no_form_and_refuses_a_post(signed_in, phoned_in):
@@ -265,10 +266,15 @@ def test_view_without_change_shows_no_form_and_refuses_a_post(signed_in, phoned_
 def test_nobody_edits_or_deletes_a_ride_through_the_generic_forms(signed_in, phoned_in):
     client, user = signed_in(CHANGE)
     user.user_permissions.add(*Permission.objects.filter(codename__in=["add_ride", "delete_ride"]))
+    rides = Ride.objects.count()
     for url in (
         reverse("taxi-rides:edit", args=(phoned_in.pk,)),
         reverse("taxi-rides:delete", args=(phoned_in.pk,)),
         reverse("taxi-rides:add"),
     ):
         assert client.get(url).status_code == 302, url
+        assert client.post(url, {"status": Status.CANCELLED}).status_code == 302, url
     assert Ride.objects.filter(pk=phoned_in.pk).exists()
+    assert Ride.objects.count() == rides
+    phoned_in.refresh_from_db()
+    assert phoned_in.status == Status.LOOKING
