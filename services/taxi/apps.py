@@ -9,4 +9,4 @@ class TaxiConfig(AppConfig):
 
     def ready(self):
         # Register the sentences operators' entries show on residents' audit pages.
-        from services.taxi.staff import entry  # noqa: F401
+        from services.taxi import phone_dispatch  # noqa: F401

@@ -6,11 +6,10 @@ import pytest
 from django.utils import translation
 
 from portal.audit.models import AuditEntry, Channel
-from services.taxi import api
+from services.taxi import api, phone_dispatch
 from services.taxi.models import Ride, RideEvent, Status
 from services.taxi.providers.base import get_provider
 from services.taxi.providers.manual import ManualProvider
-from services.taxi.staff import entry
 from tests.taxi.helpers import CAR, book, taxi_messages
 
 pytestmark = pytest.mark.django_db
@@ -44,16 +43,16 @@ def test_cancelling_a_phoned_in_ride_asks_a_person_to_phone_the_company(phoned_i
     committed(api.cancel_ride, phoned_in, acting_user=phoned_in.resident, channel=Channel.WEB)
     phoned_in.refresh_from_db()
     assert phoned_in.status == Status.CANCELLED
-    assert entry.needs_company_call(phoned_in)
+    assert phone_dispatch.needs_company_call(phoned_in)
 
 
 def test_telling_the_company_is_kept_once_and_audited(phoned_in, committed, operator):
     committed(api.cancel_ride, phoned_in, acting_user=phoned_in.resident, channel=Channel.WEB)
     form_id = uuid.uuid4()
-    assert entry.company_told(phoned_in, staff=operator, event_id=form_id) is True
-    assert entry.company_told(phoned_in, staff=operator, event_id=form_id) is False
-    assert not entry.needs_company_call(phoned_in)
-    told = RideEvent.objects.get(ride=phoned_in, kind=entry.COMPANY_TOLD)
+    assert phone_dispatch.company_told(phoned_in, staff=operator, event_id=form_id) is True
+    assert phone_dispatch.company_told(phoned_in, staff=operator, event_id=form_id) is False
+    assert not phone_dispatch.needs_company_call(phoned_in)
+    told = RideEvent.objects.get(ride=phoned_in, kind=phone_dispatch.COMPANY_TOLD)
     assert (told.provider, told.applied, told.data["entered_by"]) == ("manual", False, operator.pk)
     audit = AuditEntry.objects.get(resident=phoned_in.resident, action="told_taxi_company")
     assert (audit.actor, audit.channel) == (operator, Channel.PHONE)
@@ -64,13 +63,14 @@ def test_a_ride_cancelled_before_it_reached_the_operator_needs_no_call(at_home, 
     api.cancel_ride(ride, acting_user=at_home, channel=Channel.WEB)
     ride.refresh_from_db()
     assert (ride.status, ride.provider_order_id) == (Status.CANCELLED, "")
-    assert not entry.needs_company_call(ride)
+    assert not phone_dispatch.needs_company_call(ride)
 
 
 def test_the_operators_car_reaches_the_ride_as_a_manual_event(phoned_in, operator):
     form_id = uuid.uuid4()
     assert (
-        entry.enter(phoned_in, Status.CAR_FOUND, staff=operator, event_id=form_id, car=CAR) is True
+        phone_dispatch.enter(phoned_in, Status.CAR_FOUND, staff=operator, event_id=form_id, car=CAR)
+        is True
     )
     phoned_in.refresh_from_db()
     assert phoned_in.status == Status.CAR_FOUND
@@ -90,7 +90,7 @@ def test_the_operators_car_reaches_the_ride_as_a_manual_event(phoned_in, operato
 
 
 def test_no_car_found_asks_a_person_to_help(phoned_in, operator):
-    entry.enter(phoned_in, Status.NO_CAR, staff=operator, event_id=uuid.uuid4())
+    phone_dispatch.enter(phoned_in, Status.NO_CAR, staff=operator, event_id=uuid.uuid4())
     phoned_in.refresh_from_db()
     assert (phoned_in.status, phoned_in.needs_help) == (Status.NO_CAR, True)
     assert taxi_messages(phoned_in.resident)[-1].body.startswith(
@@ -100,8 +100,10 @@ def test_no_car_found_asks_a_person_to_help(phoned_in, operator):
 
 def test_a_report_that_does_not_fit_is_refused_and_writes_nothing(phoned_in, operator):
     refusal = "That does not fit this ride now"
-    with translation.override("en"), pytest.raises(entry.EntryRefused, match=refusal):
-        entry.enter(phoned_in, Status.PASSENGER_NO_SHOW, staff=operator, event_id=uuid.uuid4())
+    with translation.override("en"), pytest.raises(phone_dispatch.EntryRefused, match=refusal):
+        phone_dispatch.enter(
+            phoned_in, Status.PASSENGER_NO_SHOW, staff=operator, event_id=uuid.uuid4()
+        )
     assert not RideEvent.objects.filter(ride=phoned_in).exists()
     assert not AuditEntry.objects.filter(action="entered_taxi_news").exists()
     assert Ride.objects.get(pk=phoned_in.pk).status == Status.LOOKING
@@ -111,8 +113,8 @@ def test_a_report_that_does_not_fit_is_refused_and_writes_nothing(phoned_in, ope
 def test_a_ride_of_another_provider_takes_no_operator_reports(at_home, committed, operator):
     ride = committed(book, at_home)  # the listening test provider
     refusal = "its news comes from there"
-    with translation.override("en"), pytest.raises(entry.EntryRefused, match=refusal):
-        entry.enter(ride, Status.CAR_FOUND, staff=operator, event_id=uuid.uuid4(), car=CAR)
+    with translation.override("en"), pytest.raises(phone_dispatch.EntryRefused, match=refusal):
+        phone_dispatch.enter(ride, Status.CAR_FOUND, staff=operator, event_id=uuid.uuid4(), car=CAR)
     assert Ride.objects.get(pk=ride.pk).status == Status.LOOKING
     assert not RideEvent.objects.filter(ride=ride).exists()
     assert not AuditEntry.objects.filter(action="entered_taxi_news").exists()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.phone import normalize_phone
 from services.taxi import api
 from services.taxi.models import Status
-from services.taxi.staff.entry import OUTCOMES
+from services.taxi.phone_dispatch import OUTCOMES
 
 MAX_MINUTES_AWAY = 120
 # A mainland plate: the province character, the city letter, then five or six letters or

@@ -22,9 +22,8 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.widgets.button import HeaderButton
 
 from portal.audit.api import record_view
-from services.taxi import api
+from services.taxi import api, phone_dispatch
 from services.taxi.models import ACTIVE_STATUSES, Status
-from services.taxi.staff import entry
 from services.taxi.staff.forms import CarFoundForm, CompanyToldForm, OutcomeForm
 
 CHANGE_PERMISSION = "taxi.change_ride"
@@ -62,7 +61,7 @@ class RideIndexView(IndexView):
     def get_base_queryset(self):
         # A cancelled ride an operator may have phoned in stays with the live ones until
         # somebody has told the company.
-        to_call = entry.company_to_call()
+        to_call = phone_dispatch.company_to_call()
         return (
             super()
             .get_base_queryset()
@@ -138,7 +137,7 @@ class RideDetailView(InspectView):
         if form.is_valid():
             try:
                 done, saved = self._apply(action, form)
-            except entry.EntryRefused as refusal:
+            except phone_dispatch.EntryRefused as refusal:
                 # Shown above the forms: the form it came from may no longer be offered.
                 context["refusal"] = str(refusal)
             else:
@@ -153,13 +152,13 @@ class RideDetailView(InspectView):
         """Apply a valid form: (whether it changed anything, what to say if it did)."""
         staff, event_id = self.request.user, form.cleaned_data["entry"]
         if action == "company_told":
-            done = entry.company_told(self.object, staff=staff, event_id=event_id)
+            done = phone_dispatch.company_told(self.object, staff=staff, event_id=event_id)
             return done, gettext("Saved: the taxi company knows this ride is off.")
         if action == "car_found":
             kind, car = Status.CAR_FOUND, form.car()
         else:
             kind, car = form.cleaned_data["kind"], None
-        done = entry.enter(self.object, kind, staff=staff, event_id=event_id, car=car)
+        done = phone_dispatch.enter(self.object, kind, staff=staff, event_id=event_id, car=car)
         return done, gettext("Saved. The resident is told by message.")
 
     def get_car_colour_display_value(self):
@@ -178,21 +177,21 @@ class RideDetailView(InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         ride = self.object
-        ride.company_to_call = entry.needs_company_call(ride)
+        ride.company_to_call = phone_dispatch.needs_company_call(ride)
         may_enter = self.request.user.has_perm(CHANGE_PERMISSION)
-        steps = entry.steps_open(ride) if may_enter else []
+        steps = phone_dispatch.steps_open(ride) if may_enter else []
         context.update(
             {
                 "ride": ride,
                 "events": ride.events.order_by("received_at", "pk"),
                 "pickup_words": pickup_words(ride),
                 "status_words": status_words(ride),
-                "is_manual": entry.is_manual(ride),
+                "is_manual": phone_dispatch.is_manual(ride),
                 "company_to_call": ride.company_to_call,
                 "may_enter": may_enter,
                 "show_car_form": Status.CAR_FOUND in steps,
                 "outcome_buttons": [
-                    (status.value, entry.OUTCOMES[status])
+                    (status.value, phone_dispatch.OUTCOMES[status])
                     for status in steps
                     if status != Status.CAR_FOUND
                 ],
