@@ -27,13 +27,11 @@ each new order posts a signed ``looking`` then ``car_found`` after ``--find-afte
 """
 
 import argparse
-import contextlib
 import hashlib
 import hmac
 import json
 import re
 import signal
-import socket
 import sys
 import threading
 import time
@@ -41,9 +39,10 @@ import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from requests import RequestException, Session
+
+from tests.support.fake_server import Answer, FakeServer, JsonHandler
 
 DEFAULT_API_KEY = "fake-dispatch-api-key"
 DEFAULT_SECRET = "fake-dispatch-webhook-secret"
@@ -123,73 +122,9 @@ class Order:
         )
 
 
-class _Dropped(Exception):
-    """stop() was called while a request slept: close the connection without answering."""
-
-
-@dataclass
-class _Answer:
-    status: int
-    body: dict
-    headers: dict = field(default_factory=dict)
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, fake, port):
-        self.fake = fake
-        super().__init__(("127.0.0.1", port), _Handler)
-
-    def handle_error(self, request, client_address):
-        pass  # a client that timed out and went away
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
+class _Handler(JsonHandler):
     server_version = "FakeDispatch/1.0"
-    sys_version = ""
-
-    def setup(self):
-        super().setup()
-        self.server.fake._track(self.connection, add=True)
-
-    def finish(self):
-        try:
-            super().finish()
-        finally:
-            self.server.fake._track(self.connection, add=False)
-
-    def log_message(self, format, *args):
-        pass
-
-    def do_GET(self):
-        self._serve()
-
-    def do_POST(self):
-        self._serve()
-
-    def _serve(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        fake = self.server.fake
-        try:
-            answer = fake._handle(self.command, self.path, self.headers, raw)
-        except _Dropped:
-            self.close_connection = True
-            return
-        except Exception as error:
-            fake.errors.append(error)
-            answer = _Answer(500, {"error": "internal", "message": "fake dispatch error"})
-        payload = json.dumps(answer.body).encode("utf-8")
-        self.send_response(answer.status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in answer.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
+    do_GET = do_POST = JsonHandler.serve
 
 
 _ORDER = re.compile(r"^/v1/orders/(?P<id>[^/]+)(?P<cancel>/cancel)?$")
@@ -203,8 +138,10 @@ def http_transport(url, body, headers, timeout=10):
         return response.status_code
 
 
-class FakeDispatch:
+class FakeDispatch(FakeServer):
     """The dispatch company's API on ``http://127.0.0.1:<port>``; see the module doc."""
+
+    handler_class = _Handler
 
     def __init__(
         self,
@@ -221,65 +158,20 @@ class FakeDispatch:
         self.webhook_url = webhook_url
         self.find_after = find_after  # seconds; None: send no events on its own
         self.transport = transport or http_transport
-        self._port = port
-        self._lock = threading.RLock()
-        self._stopping = threading.Event()
-        self._connections = set()
+        super().__init__(port)
         self._timers = []
-        self._server = None
-        self._thread = None
         self.reset()
 
     # -- lifecycle -----------------------------------------------------------------------------
 
-    def start(self):
-        if self._server is not None:
-            raise RuntimeError("FakeDispatch is already running")
-        self._stopping.clear()
-        self._server = _Server(self, self._port)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"FakeDispatch:{self.port}",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
     def stop(self):
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        self._stopping.set()
-        with self._lock:
-            timers, self._timers = self._timers, []
-        for timer in timers:
-            timer.cancel()
-        server.shutdown()
-        with self._lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-        server.server_close()
-        thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info):
-        self.stop()
-
-    @property
-    def port(self):
-        if self._server is None:
-            raise RuntimeError("FakeDispatch is not running: call start() or use `with`")
-        return self._server.server_address[1]
-
-    @property
-    def base_url(self):
-        return f"http://127.0.0.1:{self.port}"
+        if self._server is not None:
+            self._stopping.set()  # timers post webhooks on their own: none may start now
+            with self._lock:
+                timers, self._timers = self._timers, []
+            for timer in timers:
+                timer.cancel()
+        super().stop()
 
     def reset(self):
         """Forget orders, counters, injected failures and webhooks sent."""
@@ -420,13 +312,9 @@ class FakeDispatch:
 
     # -- the API -------------------------------------------------------------------------------
 
-    def _track(self, connection, add):
-        with self._lock:
-            (self._connections.add if add else self._connections.discard)(connection)
-
-    def _sleep(self, seconds):
-        if seconds > 0 and self._stopping.wait(seconds):
-            raise _Dropped
+    def _internal_error(self, error):
+        self.errors.append(error)
+        return Answer(500, {"error": "internal", "message": "fake dispatch error"})
 
     def _handle(self, method, path, headers, raw_body):
         answer = self._answer(method, path.split("?", 1)[0], headers, raw_body)
@@ -447,19 +335,19 @@ class FakeDispatch:
         if not hmac.compare_digest(
             headers.get("Authorization", "").encode(), f"Bearer {self.api_key}".encode()
         ):
-            return _Answer(401, {"error": "unauthorized", "message": "bad API key"})
+            return Answer(401, {"error": "unauthorized", "message": "bad API key"})
         match = _ORDER.match(path)
         if path == "/v1/orders" and method == "POST":
             action = "create"
         elif path == "/v1/orders" and method == "GET":
             with self._lock:  # every order, oldest first (benchmarks count them)
-                return _Answer(200, {"orders": [order.resource() for order in self.orders]})
+                return Answer(200, {"orders": [order.resource() for order in self.orders]})
         elif match and match["cancel"] and method == "POST":
             action = "cancel"
         elif match and not match["cancel"] and method == "GET":
             action = "get"
         else:
-            return _Answer(404, {"error": "not_found", "message": path})
+            return Answer(404, {"error": "not_found", "message": path})
         hang = self._take(self._hangs, action)
         if hang:
             self._sleep(hang[0])
@@ -467,48 +355,48 @@ class FakeDispatch:
         if failure:
             status, retry_after, _on = failure
             extra = {"Retry-After": str(retry_after)} if retry_after is not None else {}
-            return _Answer(status, {"error": "unavailable", "message": "try again"}, extra)
+            return Answer(status, {"error": "unavailable", "message": "try again"}, extra)
         try:
             body = json.loads(raw_body or b"{}")
         except ValueError:
-            return _Answer(400, {"error": "invalid_json", "message": "body is not JSON"})
+            return Answer(400, {"error": "invalid_json", "message": "body is not JSON"})
         if action == "create":
             return self._create(headers.get("Idempotency-Key", ""), body)
         with self._lock:
             order = self._by_id.get(match["id"])
             if order is None:
-                return _Answer(404, {"error": "not_found", "message": "no such order"})
+                return Answer(404, {"error": "not_found", "message": "no such order"})
             if action == "get":
-                return _Answer(200, order.resource())
+                return Answer(200, order.resource())
             if order.status in FINISHED:
-                return _Answer(409, {"error": "order_finished", "message": order.status})
+                return Answer(409, {"error": "order_finished", "message": order.status})
             if order.status != "cancelled":
                 order.status = "cancelled"
                 order.cancel_reason = str(body.get("reason") or "")
-            return _Answer(200, order.resource())
+            return Answer(200, order.resource())
 
     def _create(self, key, body):
         if not key:
-            return _Answer(400, {"error": "idempotency_key_required", "message": "no key"})
+            return Answer(400, {"error": "idempotency_key_required", "message": "no key"})
         if not isinstance(body, dict) or not body.get("reference"):
-            return _Answer(400, {"error": "invalid_request", "message": "reference is required"})
+            return Answer(400, {"error": "invalid_request", "message": "reference is required"})
         pickup = body.get("pickup") or {}
         if not isinstance(pickup, dict) or not pickup.get("address"):
-            return _Answer(400, {"error": "invalid_request", "message": "pickup.address"})
+            return Answer(400, {"error": "invalid_request", "message": "pickup.address"})
         with self._lock:
             existing = self._by_key.get(key)
             if existing is not None:
-                return _Answer(200, existing.resource())
+                return Answer(200, existing.resource())
             refusal = self._refusals.popleft() if self._refusals else None
             if refusal:
-                return _Answer(refusal[0], {"error": refusal[1], "message": "refused"})
+                return Answer(refusal[0], {"error": refusal[1], "message": "refused"})
             order = Order("ord_" + uuid.uuid4().hex[:16], key, body)
             self.orders.append(order)
             self._by_id[order.id] = order
             self._by_key[key] = order
         if self.find_after is not None and self.webhook_url:
             self._later(self.find_after, self._find_a_car, order.id)
-        return _Answer(201, order.resource())
+        return Answer(201, order.resource())
 
     # -- on its own (benchmarks) ---------------------------------------------------------------
 

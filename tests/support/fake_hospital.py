@@ -21,17 +21,24 @@ not told about has ``default_capacity`` places. All requests are kept in ``reque
 """
 
 import json
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from tests.support.fake_server import Answer, FakeServer, JsonHandler
 
-class FakeHospital:
+
+class _Handler(JsonHandler):
+    do_GET = do_POST = do_DELETE = JsonHandler.serve
+
+
+class FakeHospital(FakeServer):
     """A booking server on a free loopback port; use as a context manager."""
 
+    handler_class = _Handler
+
     def __init__(self, api_key="fake-hospital-key", default_capacity=10):
+        super().__init__()
         self.api_key = api_key
         self.default_capacity = default_capacity
         self.sessions = {}  # (hospital, department, date, period) -> dict
@@ -39,16 +46,12 @@ class FakeHospital:
         self.requests = []  # (method, path, body or query)
         self._failures = []  # HTTP statuses the next requests answer with
         self._hangs = []  # seconds the next requests wait before answering
-        self._lock = threading.Lock()
-        self._server = None
-        self._thread = None
 
     # -- control --------------------------------------------------------------------------
 
     @property
     def url(self):
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.base_url
 
     def add_session(self, hospital, department, date, period, *, capacity, **times):
         with self._lock:
@@ -90,43 +93,8 @@ class FakeHospital:
 
     # -- server ---------------------------------------------------------------------------
 
-    def __enter__(self):
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                fake._handle(self, "POST")
-
-            def do_DELETE(self):
-                fake._handle(self, "DELETE")
-
-            def do_GET(self):
-                fake._handle(self, "GET")
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    def stop(self):
-        """Stop answering: later requests find nobody there (connection refused)."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=5)
-            self._server = None
-
-    def _handle(self, handler, method):
-        parts = urlsplit(handler.path)
-        length = int(handler.headers.get("Content-Length") or 0)
-        raw = handler.rfile.read(length) if length else b""
+    def _handle(self, method, path, headers, raw):
+        parts = urlsplit(path)
         with self._lock:
             hang = self._hangs.pop(0) if self._hangs else 0
             failure = self._failures.pop(0) if self._failures else None
@@ -138,43 +106,43 @@ class FakeHospital:
             body = None
         with self._lock:
             self.requests.append((method, parts.path, body if raw else parse_qs(parts.query)))
-        if handler.headers.get("Authorization") != f"Bearer {self.api_key}":
-            return _answer(handler, 401, {"error": "unauthorised"})
+        if headers.get("Authorization") != f"Bearer {self.api_key}":
+            return Answer(401, {"error": "unauthorised"})
         if failure:
-            return _answer(handler, failure, {"error": "unavailable"})
+            return Answer(failure, {"error": "unavailable"})
         if method == "POST" and parts.path == "/bookings":
-            return self._book(handler, body)
+            return self._book(body)
         if method == "DELETE" and parts.path.startswith("/bookings/"):
-            return self._cancel(handler, parts.path.removeprefix("/bookings/"))
+            return self._cancel(parts.path.removeprefix("/bookings/"))
         if method == "GET" and parts.path == "/sessions":
-            return self._sessions(handler, parse_qs(parts.query))
-        return _answer(handler, 404, {"error": "not_found"})
+            return self._sessions(parse_qs(parts.query))
+        return Answer(404, {"error": "not_found"})
 
-    def _book(self, handler, body):
+    def _book(self, body):
         fields = ("reference", "hospital", "department", "date", "period")
         if not isinstance(body, dict) or not all(body.get(field) for field in fields):
-            return _answer(handler, 400, {"error": "bad_request"})
+            return Answer(400, {"error": "bad_request"})
         with self._lock:
             for booking_id, booking in self.bookings.items():
                 if booking["reference"] == body["reference"]:
-                    return _answer(handler, 200, {"booking_id": booking_id})
+                    return Answer(200, {"booking_id": booking_id})
             key = tuple(body[field] for field in fields[1:])
             capacity = self.sessions.get(key, {}).get("capacity", self.default_capacity)
             if self._live(key) >= capacity:
-                return _answer(handler, 409, {"error": "full"})
+                return Answer(409, {"error": "full"})
             booking_id = f"HB-{uuid.uuid4().hex[:10]}"
             self.bookings[booking_id] = dict(body)
-        return _answer(handler, 201, {"booking_id": booking_id})
+        return Answer(201, {"booking_id": booking_id})
 
-    def _cancel(self, handler, booking_id):
+    def _cancel(self, booking_id):
         with self._lock:
             booking = self.bookings.get(booking_id)
             if booking is None or booking.get("cancelled"):
-                return _answer(handler, 404, {"error": "not_found"})
+                return Answer(404, {"error": "not_found"})
             booking["cancelled"] = True
-        return _answer(handler, 204, None)
+        return Answer(204, None)
 
-    def _sessions(self, handler, query):
+    def _sessions(self, query):
         hospital = (query.get("hospital") or [""])[0]
         department = (query.get("department") or [""])[0]
         start, end = (query.get("from") or [""])[0], (query.get("to") or ["9999"])[0]
@@ -184,15 +152,4 @@ class FakeHospital:
                 for (h, d, date, _p), session in sorted(self.sessions.items())
                 if h == hospital and d == department and start <= date <= end
             ]
-        return _answer(handler, 200, {"sessions": found})
-
-
-def _answer(handler, status, data):
-    payload = b"" if data is None else json.dumps(data).encode()
-    handler.send_response(status)
-    if payload:
-        handler.send_header("Content-Type", "application/json")
-    handler.send_header("Content-Length", str(len(payload)))
-    handler.end_headers()
-    if payload:
-        handler.wfile.write(payload)
+        return Answer(200, {"sessions": found})

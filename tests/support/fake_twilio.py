@@ -26,21 +26,17 @@ whatever answer follows), ``fail_next``, ``failure_rate``, parameter validation,
 
 import base64
 import binascii
-import contextlib
 import hmac
 import http
 import json
 import math
 import random
 import re
-import socket
-import threading
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from ipaddress import ip_address
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
@@ -48,6 +44,8 @@ from requests import Session
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
+
+from tests.support.fake_server import Answer, FakeServer, JsonHandler
 
 API_VERSION = "2010-04-01"
 DEFAULT_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
@@ -234,81 +232,13 @@ class Record:
         return self.params.get("StatusCallback")
 
 
-class _Dropped(Exception):
-    """stop() was called while a request slept: close the connection without answering."""
-
-
-@dataclass
-class _Answer:
-    status: int
-    body: dict
-    headers: dict = field(default_factory=dict)
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, fake):
-        self.fake = fake
-        super().__init__(("127.0.0.1", 0), _Handler)
-
-    def handle_error(self, request, client_address):
-        # A client that timed out and went away, or stop() closing a kept-alive socket.
-        pass
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # else keep-alive requests wait ~40 ms for delayed ACKs
+class _Handler(JsonHandler):
     server_version = "FakeTwilio/1.0"
-    sys_version = ""
 
-    def setup(self):
-        super().setup()
-        self.server.fake._track(self.connection, add=True)
+    def extra_headers(self):
+        return {"Twilio-Request-Id": "RQ" + uuid.uuid4().hex}
 
-    def finish(self):
-        try:
-            super().finish()
-        finally:
-            self.server.fake._track(self.connection, add=False)
-
-    def log_message(self, format, *args):
-        pass
-
-    def do_GET(self):
-        self._serve()
-
-    def do_POST(self):
-        self._serve()
-
-    def do_DELETE(self):
-        self._serve()
-
-    def do_PUT(self):
-        self._serve()
-
-    def _serve(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        fake = self.server.fake
-        try:
-            answer = fake._handle(self.command, self.path, self.headers, raw)
-        except _Dropped:
-            self.close_connection = True
-            return
-        except Exception as error:
-            fake._record_error(error)
-            answer = _Answer(500, error_body(20500, 500))
-        payload = json.dumps(answer.body).encode("utf-8")
-        self.send_response(answer.status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        self.send_header("Twilio-Request-Id", "RQ" + uuid.uuid4().hex)
-        for name, value in answer.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
+    do_GET = do_POST = do_DELETE = do_PUT = JsonHandler.serve
 
 
 _ROUTE = re.compile(
@@ -319,8 +249,10 @@ _KINDS = {"Messages": "message", "Calls": "call"}
 _PREFIXES = {"message": "SM", "call": "CA"}
 
 
-class FakeTwilio:
+class FakeTwilio(FakeServer):
     """Twilio's Messages and Calls API on ``http://127.0.0.1:<port>``; see the module doc."""
+
+    handler_class = _Handler
 
     def __init__(self, account_sid=DEFAULT_ACCOUNT_SID, auth_token=DEFAULT_AUTH_TOKEN, latency=0.0):
         if not re.fullmatch(r"AC[0-9a-f]{32}", account_sid):
@@ -328,59 +260,8 @@ class FakeTwilio:
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.latency = latency  # seconds added to every API answer (benchmarks)
-        self._lock = threading.RLock()
-        self._stopping = threading.Event()
-        self._connections = set()
-        self._server = None
-        self._thread = None
+        super().__init__()
         self._reset_state()
-
-    # -- lifecycle ---------------------------------------------------------------------------
-
-    def start(self):
-        if self._server is not None:
-            raise RuntimeError("FakeTwilio is already running")
-        self._stopping.clear()
-        self._server = _Server(self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"FakeTwilio:{self.port}",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self):
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        self._stopping.set()  # wakes requests sleeping in hang_next / latency
-        server.shutdown()
-        with self._lock:
-            connections = list(self._connections)
-        for connection in connections:  # kept-alive sockets would keep their threads waiting
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-        server.server_close()
-        thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info):
-        self.stop()
-
-    @property
-    def port(self):
-        if self._server is None:
-            raise RuntimeError("FakeTwilio is not running: call start() or use `with`")
-        return self._server.server_address[1]
-
-    @property
-    def base_url(self):
-        return f"http://127.0.0.1:{self.port}"
 
     def client(self, timeout=10, **http_kw):
         """The real ``twilio.rest.Client``, sending to this fake."""
@@ -540,16 +421,10 @@ class FakeTwilio:
 
     # -- the API -----------------------------------------------------------------------------
 
-    def _track(self, connection, add):
-        with self._lock:
-            if add:
-                self._connections.add(connection)
-            else:
-                self._connections.discard(connection)
-
-    def _record_error(self, error):
+    def _internal_error(self, error):
         with self._lock:
             self.errors.append(error)
+        return Answer(500, error_body(20500, 500))
 
     def _handle(self, method, raw_path, headers, raw_body):
         parts = urlsplit(raw_path)
@@ -561,19 +436,15 @@ class FakeTwilio:
             self.request_log.append((method, path, answer.status))
         return answer
 
-    def _sleep(self, seconds):
-        if seconds > 0 and self._stopping.wait(seconds):
-            raise _Dropped
-
     def _answer(self, method, path, query, headers, raw_body):
         self._sleep(self.latency)
         if not self._authorised(headers.get("Authorization", "")):
-            return _Answer(
+            return Answer(
                 401, error_body(20003, 401), {"WWW-Authenticate": 'Basic realm="Twilio API"'}
             )
         match = _ROUTE.match(path)
         if not match or match["account"] != self.account_sid:
-            return _Answer(404, error_body(20404, 404, path=path))
+            return Answer(404, error_body(20404, 404, path=path))
         kind = _KINDS[match["collection"]]
         sid = match["sid"]
         if sid is None and method == "POST":
@@ -584,9 +455,9 @@ class FakeTwilio:
             with self._lock:
                 record = self._by_sid.get(sid)
                 if record is None or record.kind != kind:
-                    return _Answer(404, error_body(20404, 404, path=path))
-                return _Answer(200, json.loads(json.dumps(record.resource)))
-        return _Answer(405, error_body(20004, 405))
+                    return Answer(404, error_body(20404, 404, path=path))
+                return Answer(200, json.loads(json.dumps(record.resource)))
+        return Answer(405, error_body(20004, 405))
 
     def _authorised(self, header):
         scheme, _, value = header.partition(" ")
@@ -610,7 +481,7 @@ class FakeTwilio:
                 and all(record.params.get(name) == value for name, value in wanted.items())
             ]
         uri = f"/{API_VERSION}/Accounts/{self.account_sid}/{collection}.json"
-        return _Answer(
+        return Answer(
             200,
             {
                 collection.lower(): found,
@@ -633,11 +504,11 @@ class FakeTwilio:
         with self._lock:
             if self._failures:
                 status, code = self._failures.popleft()
-                return _Answer(status, error_body(code, status))
+                return Answer(status, error_body(code, status))
             if self._rate is not None:
                 rate, status, code, rng = self._rate
                 if rng.random() < rate:
-                    return _Answer(status, error_body(code, status))
+                    return Answer(status, error_body(code, status))
         invalid = (self._validate_message if kind == "message" else self._validate_call)(params)
         if invalid:
             return invalid
@@ -646,41 +517,41 @@ class FakeTwilio:
             rejected = self._rejected.get((to, kind)) or self._rejected.get((to, None))
             if rejected:
                 status, code = rejected
-                return _Answer(status, error_body(code, status, to=to))
+                return Answer(status, error_body(code, status, to=to))
             sid = _PREFIXES[kind] + uuid.uuid4().hex
             build = self._message_resource if kind == "message" else self._call_resource
             record = Record(kind, sid, params, build(sid, params))
             self._records.append(record)
             self._by_sid[sid] = record
-            return _Answer(201, json.loads(json.dumps(record.resource)))
+            return Answer(201, json.loads(json.dumps(record.resource)))
 
     @staticmethod
     def _validate_message(params):
         to = params.get("To")
         if not to:
-            return _Answer(400, error_body(21604, 400))
+            return Answer(400, error_body(21604, 400))
         if not _valid_to(to, "message"):
-            return _Answer(400, error_body(21211, 400, to=to))
+            return Answer(400, error_body(21211, 400, to=to))
         if not (params.get("From") or params.get("MessagingServiceSid")):
-            return _Answer(400, error_body(21603, 400))
+            return Answer(400, error_body(21603, 400))
         body = params.get("Body") or ""
         if not (body or params.get("MediaUrl") or params.get("ContentSid")):
-            return _Answer(400, error_body(21602, 400))
+            return Answer(400, error_body(21602, 400))
         if len(body) > 1600:
-            return _Answer(400, error_body(21617, 400))
+            return Answer(400, error_body(21617, 400))
         return None
 
     @staticmethod
     def _validate_call(params):
         to = params.get("To")
         if not to:
-            return _Answer(400, error_body(21201, 400))
+            return Answer(400, error_body(21201, 400))
         if not _valid_to(to, "call"):
-            return _Answer(400, error_body(21211, 400, to=to))
+            return Answer(400, error_body(21211, 400, to=to))
         if not params.get("From"):
-            return _Answer(400, error_body(21213, 400))
+            return Answer(400, error_body(21213, 400))
         if not (params.get("Url") or params.get("Twiml") or params.get("ApplicationSid")):
-            return _Answer(400, error_body(21205, 400))
+            return Answer(400, error_body(21205, 400))
         return None
 
     def _message_resource(self, sid, params):
