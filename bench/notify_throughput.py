@@ -4,9 +4,10 @@
 
 Uses DATABASE_URL when set, else creates (and afterwards drops) the PostgreSQL database
 ``bench_notify`` on 127.0.0.1:5432. The broker is REDIS_URL or redis://127.0.0.1:6379/5; its
-database is flushed first. Starts a fake Twilio server in this process, a real Celery worker
-(``-c 2 --pool prefork``) and gunicorn as subprocesses, all on 127.0.0.1, and stops them on
-the way out, even after an error.
+database is flushed first. Starts, all on 127.0.0.1: the fake Twilio server in a process of its
+own (the real one is on another machine), a real Celery worker (``-c 2 --pool prefork``),
+gunicorn, and four producer processes that send as the portal's web processes would. Stops
+them on the way out, even after an error.
 
 Two rounds of ``--messages`` sign-in codes (urgent queue, distinct recipients): one with no
 provider failures, one where 20 % of Twilio creates answer 503 (retried with exponential
@@ -18,6 +19,7 @@ a message was lost or sent twice, or a callback was not applied.
 import argparse
 import datetime
 import json
+import multiprocessing
 import os
 import random
 import signal
@@ -25,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.managers import BaseManager
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -60,9 +62,94 @@ FROM_NUMBER = "+15005550006"
 STATUS_PATH = "/phone/status/sms/"
 TARGET_SENT_PER_S = 200
 TARGET_CALLBACK_P99_MS = 20
-WARMUP_MESSAGES = 4
-ENQUEUE_THREADS = 4  # producers, as several web processes would be
+WARMUP_MESSAGES = 8
+PRODUCERS = 4  # processes sending, as the portal's web processes would
+CHUNK = 25  # messages a producer sends per turn, so the four share the work evenly
 WARMUP_CALLBACKS = 10
+
+
+# -- the fake Twilio, in a process of its own ------------------------------------------------------
+
+
+class TwilioSide:
+    """What the benchmark asks of the fake Twilio, as methods a manager's proxy can call.
+
+    Lives in the manager's process, so serving the SDK's requests does not share an
+    interpreter lock with the producers, as the real Twilio shares nothing with the portal.
+    """
+
+    def __init__(self):
+        self.fake = FakeTwilio()
+        self.fake.start()
+
+    def credentials(self):
+        return self.fake.base_url, self.fake.account_sid, self.fake.auth_token
+
+    def failure_rate(self, rate, status=503, seed=None):
+        self.fake.failure_rate(rate, status=status, seed=seed)
+
+    def requests_so_far(self):
+        return len(self.fake.request_log)
+
+    def answers_since(self, start):
+        return [status for _, _, status in self.fake.request_log[start:]]
+
+    def accepted(self):
+        return [(record.sid, record.to) for record in self.fake.messages]
+
+    def send_status(self, sid, status, url):
+        return self.fake.send_status(sid, status, url=url)
+
+    def errors(self):
+        return [repr(error) for error in self.fake.errors]
+
+    def stop(self):
+        self.fake.stop()
+
+
+class TwilioProcess(BaseManager):
+    pass
+
+
+TwilioProcess.register("TwilioSide", TwilioSide)
+
+
+# -- producers: processes that call api.send, as web processes would -------------------------------
+
+
+def start_producer(env, ready):
+    """In each producer process: Django with the portal's environment, then say so."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    ready.put(os.getpid())
+
+
+def send_chunk(job):
+    from portal.notifications import api
+    from portal.notifications.models import Purpose
+
+    numbered, code_base = job
+    return [
+        api.send(
+            recipient,
+            "sign_in_code",
+            {"code": f"{(code_base + index) % 1_000_000:06d}"},
+            purpose=Purpose.SIGN_IN_CODE,
+        ).pk
+        for index, recipient in numbered
+    ]
+
+
+def start_producers(env):
+    """A pool of ``PRODUCERS`` spawned processes, each with Django set up, ready to send."""
+    context = multiprocessing.get_context("spawn")
+    ready = context.Queue()
+    pool = context.Pool(PRODUCERS, initializer=start_producer, initargs=(env, ready))
+    for _ in range(PRODUCERS):
+        ready.get(timeout=START_TIMEOUT)
+    return pool
 
 
 # -- the benchmark proper (Django is set up by then) -----------------------------------------------
@@ -74,32 +161,12 @@ def wait_for_worker(app, worker, log_path):
     app.send_task("portal.ping", queue="default").get(timeout=START_TIMEOUT)
 
 
-def enqueue(recipients, code_base, threads=ENQUEUE_THREADS):
-    """Send from several threads at once, as several web processes would."""
-    from django.db import connection
-
-    from portal.notifications import api
-    from portal.notifications.models import Purpose
-
-    def send_chunk(chunk):
-        ids = []
-        try:
-            for index, recipient in chunk:
-                message = api.send(
-                    recipient,
-                    "sign_in_code",
-                    {"code": f"{(code_base + index) % 1_000_000:06d}"},
-                    purpose=Purpose.SIGN_IN_CODE,
-                )
-                ids.append(message.pk)
-        finally:
-            connection.close()
-        return ids
-
+def enqueue(producers, recipients, code_base, chunk=CHUNK):
+    """Send from the producer processes at once; return the outbox ids."""
     numbered = list(enumerate(recipients))
-    chunks = [numbered[start::threads] for start in range(threads)]
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        return [pk for ids in pool.map(send_chunk, chunks) for pk in ids]
+    starts = range(0, len(numbered), chunk)
+    jobs = [(numbered[start : start + chunk], code_base) for start in starts]
+    return [pk for ids in producers.imap(send_chunk, jobs) for pk in ids]
 
 
 def wait_settled(ids, deadline_s):
@@ -117,18 +184,18 @@ def wait_settled(ids, deadline_s):
         time.sleep(0.1)
 
 
-def run_round(fake, name, count, first_number, failure_rate, seed, deadline_s):
+def run_round(fake, producers, name, count, first_number, failure_rate, seed, deadline_s):
     from django.utils import timezone
 
     from portal.notifications.models import Message, Status
 
     fake.failure_rate(failure_rate, status=503, seed=seed)
-    requests_before = len(fake.request_log)
+    requests_before = fake.requests_so_far()
     recipients = [f"+86138{number:08d}" for number in range(first_number, first_number + count)]
     log(f"round {name}: enqueueing {count} messages ({failure_rate:.0%} provider failures)")
     started_at = timezone.now()
     started = time.monotonic()
-    ids = enqueue(recipients, random.randrange(1_000_000))
+    ids = enqueue(producers, recipients, random.randrange(1_000_000))
     enqueue_s = time.monotonic() - started
     enqueued_at = timezone.now()
     log(f"round {name}: enqueued in {enqueue_s:.1f} s, waiting for the worker")
@@ -152,11 +219,11 @@ def run_round(fake, name, count, first_number, failure_rate, seed, deadline_s):
     drain_s = (finished_at - enqueued_at).total_seconds()
 
     wanted = set(recipients)
-    accepted = [record for record in fake.messages if record.to in wanted]
-    by_sid = {record.sid: record.to for record in accepted}
-    duplicates = len(accepted) - len({record.to for record in accepted})
+    accepted = [(sid, to) for sid, to in fake.accepted() if to in wanted]
+    by_sid = dict(accepted)
+    duplicates = len(accepted) - len({to for _, to in accepted})
     mismatched = sum(1 for row in sent if by_sid.get(row["provider_id"]) != row["recipient"])
-    answered = Counter(status for _, _, status in fake.request_log[requests_before:])
+    answered = Counter(fake.answers_since(requests_before))
     return ids, {
         "messages": count,
         "failure_rate": failure_rate,
@@ -181,13 +248,14 @@ def run_round(fake, name, count, first_number, failure_rate, seed, deadline_s):
     }
 
 
-def warm_up(fake):
-    """A few messages through both worker children first (imports, connections); not counted."""
+def warm_up(fake, producers):
+    """A few messages through every producer and both worker children first (imports,
+    connections); not counted."""
     from portal.notifications.models import Message, Status
 
     fake.failure_rate(0)
     recipients = [f"+86139{number:08d}" for number in range(WARMUP_MESSAGES)]
-    ids = enqueue(recipients, random.randrange(1_000_000))
+    ids = enqueue(producers, recipients, random.randrange(1_000_000), chunk=1)
     _, pending = wait_settled(ids, START_TIMEOUT)
     if pending:
         raise RuntimeError("the worker did not deliver the warm-up messages")
@@ -254,7 +322,8 @@ def format_report(rounds, callbacks, meta):
     names = list(rounds)
     lines = [
         f"Notification outbox: {meta['messages']} messages per round, Celery worker -c 2 prefork, "
-        f"Twilio SDK -> fake Twilio, {meta['database']}",
+        f"{PRODUCERS} producer processes, Twilio SDK -> fake Twilio (own process), "
+        f"{meta['database']}",
         f"host: {meta['host']['cpus']} CPUs, load average {meta['host']['load_start']} at start, "
         f"{meta['host']['load_end']} at end",
         "",
@@ -338,12 +407,14 @@ def main():
     database_url = os.environ.get("DATABASE_URL")
     created_database = False
     broker_url = os.environ.get("REDIS_URL") or DEFAULT_BROKER_URL
-    worker = gunicorn = None
+    worker = gunicorn = producers = None
     workdir = tempfile.TemporaryDirectory(prefix="bench-notify-")
     worker_log = Path(workdir.name) / "worker.log"
     gunicorn_log = Path(workdir.name) / "gunicorn.log"
     access_log = Path(workdir.name) / "access.log"
-    fake = FakeTwilio()
+    twilio_process = TwilioProcess()
+    twilio_process.start()
+    fake = twilio_process.TwilioSide()
     try:
         if not database_url:
             log(f"creating database {BENCH_DATABASE}")
@@ -351,7 +422,7 @@ def main():
             created_database = True
             database_url = BENCH_DATABASE_URL
         redis.Redis.from_url(broker_url).flushdb()
-        fake.start()
+        twilio_url, account_sid, auth_token = fake.credentials()
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         env = portal_env(
@@ -361,10 +432,10 @@ def main():
             REDIS_URL=broker_url,
             PUBLIC_BASE_URL=base_url,
             SMS_BACKEND="portal.notifications.backends.twilio.TwilioBackend",
-            TWILIO_ACCOUNT_SID=fake.account_sid,
-            TWILIO_AUTH_TOKEN=fake.auth_token,
+            TWILIO_ACCOUNT_SID=account_sid,
+            TWILIO_AUTH_TOKEN=auth_token,
             TWILIO_FROM_NUMBER=FROM_NUMBER,
-            TWILIO_API_BASE_URL=fake.base_url,
+            TWILIO_API_BASE_URL=twilio_url,
             TWILIO_TIMEOUT_SECONDS="5",
             NOTIFY_MAX_PER_HOUR="1000000",
             NOTIFY_MAX_PER_RECIPIENT_PER_HOUR="1000",
@@ -398,7 +469,9 @@ def main():
         log("waiting for the celery worker and gunicorn")
         wait_for_worker(app, worker, worker_log)
         wait_until(lambda: answers_http(port), "gunicorn", gunicorn, gunicorn_log)
-        warmup_sids = warm_up(fake)
+        log(f"starting {PRODUCERS} producer processes")
+        producers = start_producers(env)
+        warmup_sids = warm_up(fake, producers)
 
         rounds = {}
         all_ids = []
@@ -406,6 +479,7 @@ def main():
         for index, (name, rate) in enumerate(plan):
             ids, result = run_round(
                 fake,
+                producers,
                 name,
                 args.messages,
                 index * args.messages,
@@ -419,8 +493,8 @@ def main():
         callbacks = run_callbacks(fake, base_url, all_ids, args.callbacks, warmup_sids, access_log)
         if set(callbacks["answers"]) - {"200"}:
             log(f"callbacks not answered 200; gunicorn's log ends:\n{log_tail(gunicorn_log)}")
-        if fake.errors:
-            log(f"fake Twilio raised {len(fake.errors)} errors, e.g. {fake.errors[0]!r}")
+        if errors := fake.errors():
+            log(f"fake Twilio raised {len(errors)} errors, e.g. {errors[0]}")
 
         first = rounds[plan[0][0]]
         duplicates = sum(r["duplicates"] for r in rounds.values())
@@ -465,9 +539,13 @@ def main():
         print(json.dumps(summary, ensure_ascii=False), flush=True)
         return 1 if failed else 0
     finally:
+        if producers is not None:
+            producers.terminate()
+            producers.join()
         stop_group(gunicorn)
         stop_group(worker)
         fake.stop()
+        twilio_process.shutdown()
         if created_database:
             drop_scratch_database(BENCH_DATABASE)
         elif "django.db" in sys.modules:

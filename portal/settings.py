@@ -357,6 +357,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Wagtail logs every page edit and background task at INFO: too chatty for a console.
-    "loggers": {name: {"level": "WARNING"} for name in ("wagtail", "django_tasks", "modelsearch")},
+    # Wagtail logs every page edit and background task at INFO, the Twilio SDK every request
+    # with its headers: too chatty for a console.
+    "loggers": {
+        name: {"level": "WARNING"} for name in ("wagtail", "django_tasks", "modelsearch", "twilio")
+    },
 }

@@ -49,6 +49,15 @@ def celery_in_process(request):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: sign-in throttles, the poller's marks and the
+    hourly message count are the cache's, and one test's must not limit the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in the residents' default language, whatever the one before left
     active (a request under /en/ activates English for the rest of the thread)."""

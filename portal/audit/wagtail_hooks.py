@@ -36,6 +36,9 @@ class AuditEntryFilterSet(WagtailFilterSet):
 
 class AuditEntryViewSet(ModelViewSet):
     model = AuditEntry
+    # A record written by residents' actions, not content: Wagtail's reference index (the
+    # "usage" counts) would add a task and several queries to every save of audit entries.
+    add_to_reference_index = False
     icon = "list-ul"
     menu_label = _("Audit log")
     add_to_admin_menu = True

@@ -21,6 +21,9 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
 
 class MessageViewSet(ModelViewSet):
     model = Message
+    # A record written by residents' actions, not content: Wagtail's reference index (the
+    # "usage" counts) would add a task and several queries to every save of messages.
+    add_to_reference_index = False
     icon = "mail"
     menu_label = _("Messages")
     add_to_admin_menu = True

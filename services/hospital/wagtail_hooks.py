@@ -266,6 +266,9 @@ class AppointmentInspectView(InspectView):
 
 class AppointmentViewSet(ModelViewSet):
     model = Appointment
+    # A record written by residents' actions, not content: Wagtail's reference index (the
+    # "usage" counts) would add a task and several queries to every save of appointments.
+    add_to_reference_index = False
     icon = "tasks"
     menu_label = _("Appointments")
     list_display = [

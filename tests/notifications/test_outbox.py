@@ -98,6 +98,36 @@ def test_the_portal_stops_at_its_total_hourly_cap(memory_backend, settings):
     assert results[-1].error_code == "total_cap"
 
 
+def test_the_total_cap_counts_the_last_hour_and_frees_up_after_it(
+    memory_backend, settings, time_machine
+):
+    settings.NOTIFY_MAX_PER_HOUR = 2
+    time_machine.move_to("2026-11-25 10:00:00+08:00", tick=False)
+    _code(number="+8613800000010")
+    time_machine.move_to("2026-11-25 10:30:00+08:00", tick=False)
+    _code(number="+8613800000011")
+    time_machine.move_to("2026-11-25 10:58:00+08:00", tick=False)
+    assert _code(number="+8613800000012").error_code == "total_cap"
+    # 10:00 has left the hour; 10:30 is still in it, the refusal at 10:58 never counted.
+    time_machine.move_to("2026-11-25 11:06:00+08:00", tick=False)
+    assert _code(number="+8613800000013").error_code == ""
+    assert [m.recipient for m in memory_backend.outbox] == [
+        "+8613800000010",
+        "+8613800000011",
+        "+8613800000013",
+    ]
+
+
+def test_refused_duplicates_do_not_use_up_the_total_cap(memory_backend, settings):
+    settings.NOTIFY_MAX_PER_HOUR = 2
+    assert _code().error_code == ""
+    assert _code().error_code == "duplicate"
+    assert _code(number="+8613800000002").error_code == ""
+    assert _code(number="+8613800000003").error_code == "total_cap"
+    assert _code(number="+8613800000004").error_code == "total_cap"
+    assert len(memory_backend.outbox) == 2
+
+
 def test_a_reminder_in_quiet_hours_waits_until_eight_in_the_morning(memory_backend, time_machine):
     time_machine.move_to("2026-11-25 22:30:00+08:00", tick=False)
     message = _committed(

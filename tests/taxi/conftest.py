@@ -141,7 +141,6 @@ def dispatch(settings):
     Its webhooks go to ``/taxi/events/http/`` through Django's test client with CSRF checks
     on (the portal's data stays in the test's transaction), as the company would post them.
     """
-    from django.core.cache import cache
     from django.test import Client
 
     from tests.support.fake_dispatch import FakeDispatch
@@ -158,7 +157,6 @@ def dispatch(settings):
     settings.TAXI_HTTP_WEBHOOK_SECRET = DISPATCH_SECRET
     settings.TAXI_HTTP_TIMEOUT_SECONDS = 1
     settings.TAXI_POLL_AFTER_SECONDS = 120
-    cache.clear()  # the poller's "looked at lately" marks
     with FakeDispatch(
         api_key=DISPATCH_API_KEY,
         secret=DISPATCH_SECRET,
@@ -168,4 +166,3 @@ def dispatch(settings):
         settings.TAXI_HTTP_BASE_URL = fake.base_url
         yield fake
         assert fake.errors == []
-    cache.clear()

@@ -53,6 +53,9 @@ class RideFilterSet(WagtailFilterSet):
 
 class RideViewSet(ModelViewSet):
     model = Ride
+    # A record written by residents' actions, not content: Wagtail's reference index (the
+    # "usage" counts) would add a task and several queries to every save of rides.
+    add_to_reference_index = False
     icon = "list-ul"
     menu_label = _("Taxi rides")
     add_to_admin_menu = True
