@@ -71,6 +71,45 @@ def start_group(command, env, log_path):
         )
 
 
+def _stat_fields(pid):
+    """The fields of /proc/PID/stat after the command name, or None for a process gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+
+
+def cpu_seconds(pids):
+    """User plus system CPU seconds these processes have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        fields = _stat_fields(pid)
+        if fields:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def pids_in_group(leader):
+    """The processes in ``leader``'s process group (a worker and the children it forked)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        fields = _stat_fields(entry.name) if entry.name.isdigit() else None
+        if fields and int(fields[2]) == leader:  # the process group id
+            found.append(int(entry.name))
+    return found
+
+
+def pids_named(name):
+    """The processes whose command name is ``name`` (e.g. the PostgreSQL server's)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if (entry / "comm").read_text().strip() == name:
+                    found.append(int(entry.name))
+    return found
+
+
 def stop_group(process, grace=15.0):
     """SIGTERM the process group, SIGKILL it if it has not gone after ``grace`` seconds."""
     if process is None:

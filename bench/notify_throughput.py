@@ -38,12 +38,15 @@ import redis  # noqa: E402
 
 from bench.benchkit import (  # noqa: E402
     START_TIMEOUT,
+    cpu_seconds,
     create_database,
     drop_scratch_database,
     log,
     log_tail,
     migrate,
     percentile,
+    pids_in_group,
+    pids_named,
     portal_env,
     raise_on_sigterm,
     rounded,
@@ -103,6 +106,9 @@ class TwilioSide:
     def errors(self):
         return [repr(error) for error in self.fake.errors]
 
+    def pid(self):
+        return os.getpid()
+
     def stop(self):
         self.fake.stop()
 
@@ -143,13 +149,44 @@ def send_chunk(job):
 
 
 def start_producers(env):
-    """A pool of ``PRODUCERS`` spawned processes, each with Django set up, ready to send."""
+    """``PRODUCERS`` spawned processes, each with Django set up, ready to send: the pool and
+    their process ids."""
     context = multiprocessing.get_context("spawn")
     ready = context.Queue()
     pool = context.Pool(PRODUCERS, initializer=start_producer, initargs=(env, ready))
-    for _ in range(PRODUCERS):
-        ready.get(timeout=START_TIMEOUT)
-    return pool
+    return pool, [ready.get(timeout=START_TIMEOUT) for _ in range(PRODUCERS)]
+
+
+# -- where the CPU goes ----------------------------------------------------------------------------
+
+
+def cpu_parts(worker, producer_pids, twilio_pid):
+    """The processes of each part of the pipeline, by name."""
+    in_worker = pids_in_group(worker.pid)
+    return {
+        "producers": producer_pids,
+        "worker_parent": [worker.pid],
+        "worker_children": [pid for pid in in_worker if pid != worker.pid],
+        "fake_twilio": [twilio_pid],
+        "postgres": pids_named("postgres"),
+        "redis": pids_named("redis-server"),
+        "benchmark": [os.getpid()],
+    }
+
+
+def cpu_snapshot(parts):
+    return {name: {pid: cpu_seconds([pid]) for pid in pids} for name, pids in parts.items()}
+
+
+def cpu_ms_per_message(before, after, count):
+    """CPU milliseconds each part spent per message between two snapshots (a process that
+    started in between counts from zero)."""
+    spent = {
+        name: sum(seconds - before.get(name, {}).get(pid, 0.0) for pid, seconds in now.items())
+        for name, now in after.items()
+    }
+    spent["total"] = sum(spent.values())
+    return {name: rounded(seconds * 1000 / count, 2) for name, seconds in spent.items()}
 
 
 # -- the benchmark proper (Django is set up by then) -----------------------------------------------
@@ -174,17 +211,19 @@ def wait_settled(ids, deadline_s):
     from portal.notifications.models import Message, Status
 
     started = time.monotonic()
+    # The round's rows are the only ones written since it began: a range is cheaper to ask
+    # about than thousands of ids, and this process shares the CPU with what it measures.
+    mine = Message.objects.filter(pk__range=(min(ids), max(ids)))
     while True:
-        pending = Message.objects.filter(
-            pk__in=ids, status__in=[Status.QUEUED, Status.SENDING]
-        ).count()
+        pending = mine.filter(status__in=[Status.QUEUED, Status.SENDING]).count()
         elapsed = time.monotonic() - started
         if not pending or elapsed > deadline_s:
             return elapsed, pending
-        time.sleep(0.1)
+        time.sleep(0.2)
 
 
-def run_round(fake, producers, name, count, first_number, failure_rate, seed, deadline_s):
+def run_round(fake, producers, parts, name, count, first_number, failure_rate, seed, deadline_s):
+    """One round; ``parts()`` names the processes whose CPU time is counted."""
     from django.utils import timezone
 
     from portal.notifications.models import Message, Status
@@ -193,6 +232,7 @@ def run_round(fake, producers, name, count, first_number, failure_rate, seed, de
     requests_before = fake.requests_so_far()
     recipients = [f"+86138{number:08d}" for number in range(first_number, first_number + count)]
     log(f"round {name}: enqueueing {count} messages ({failure_rate:.0%} provider failures)")
+    cpu_before = cpu_snapshot(parts())
     started_at = timezone.now()
     started = time.monotonic()
     ids = enqueue(producers, recipients, random.randrange(1_000_000))
@@ -200,6 +240,7 @@ def run_round(fake, producers, name, count, first_number, failure_rate, seed, de
     enqueued_at = timezone.now()
     log(f"round {name}: enqueued in {enqueue_s:.1f} s, waiting for the worker")
     _, pending = wait_settled(ids, deadline_s)
+    cpu = cpu_ms_per_message(cpu_before, cpu_snapshot(parts()), count)
     fake.failure_rate(0)
 
     rows = list(
@@ -245,6 +286,7 @@ def run_round(fake, producers, name, count, first_number, failure_rate, seed, de
         "lost": count - len(sent),
         "sid_mismatches": mismatched,
         "statuses": dict(statuses),
+        "cpu_ms_per_message": cpu,
     }
 
 
@@ -347,6 +389,9 @@ def format_report(rounds, callbacks, meta):
         ("duplicates", lambda r: r["duplicates"]),
         ("lost", lambda r: r["lost"]),
     ]
+    rows.append(("CPU ms per message", lambda r: ""))
+    for part in rounds[names[0]]["cpu_ms_per_message"]:
+        rows.append((f"  {part}", lambda r, part=part: r["cpu_ms_per_message"][part]))
     for label, value in rows:
         lines.append(f"{label:24}" + "".join(f"{value(rounds[name])!s:>16}" for name in names))
     lines += [
@@ -470,8 +515,12 @@ def main():
         wait_for_worker(app, worker, worker_log)
         wait_until(lambda: answers_http(port), "gunicorn", gunicorn, gunicorn_log)
         log(f"starting {PRODUCERS} producer processes")
-        producers = start_producers(env)
+        producers, producer_pids = start_producers(env)
+        twilio_pid = fake.pid()
         warmup_sids = warm_up(fake, producers)
+
+        def parts():
+            return cpu_parts(worker, producer_pids, twilio_pid)
 
         rounds = {}
         all_ids = []
@@ -480,6 +529,7 @@ def main():
             ids, result = run_round(
                 fake,
                 producers,
+                parts,
                 name,
                 args.messages,
                 index * args.messages,
