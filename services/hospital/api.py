@@ -23,6 +23,7 @@ Every rule comes from the hospital's fields. A refusal is a :class:`BookingRefus
 says why in plain words, ``what_instead`` says what to do instead (call the hotline, ask a
 volunteer, go to the counter). Two people never get the same place: a session's count only
 goes up under a conditional update (``booked < capacity``), inside the booking's transaction.
+A hospital's own booking system is asked before that transaction, never inside it.
 """
 
 import logging
@@ -278,6 +279,10 @@ def book(session, patient, *, acting_user, channel, idempotency_key, now=None):
     :class:`ProviderUnavailable`. On success writes a ``booked_appointment`` audit entry and,
     once committed, sends the confirmation (code, hospital, department, date, time, address,
     what to bring) by the patient's preferred channel.
+
+    A hospital with its own booking system is asked before the portal takes the place, outside
+    any transaction, so a slow answer holds up no one else's booking; if the portal then
+    refuses (the last place went meanwhile), that booking is cancelled there again.
     """
     channel = Channel(channel)
     idempotency_key = str(idempotency_key or "").strip()[:80]
@@ -286,19 +291,85 @@ def book(session, patient, *, acting_user, channel, idempotency_key, now=None):
     now = _now(now)
     on_behalf = acting_user.pk != patient.pk
     consent = require_consent(patient, Scope.HOSPITAL, acting_user) if on_behalf else None
+    existing = _booked_with(idempotency_key, patient)
+    if existing is not None:
+        return existing
 
+    # Every rule first, so a booking the portal would refuse is never put to the hospital.
+    session = Session.objects.select_related("department__hospital", "doctor").get(pk=session.pk)
+    identity = identity_of(patient)
+    check_rules(session, patient, identity, now)
+    if session.booked >= session.capacity:
+        raise session_full()
+    proposed = Appointment(
+        session=session,
+        patient=patient,
+        patient_name_masked=identity.real_name_masked,
+        patient_id_masked=identity.id_number_masked,
+        idempotency_key=idempotency_key,
+    )
+    provider = get_provider(session.department.hospital)
+    proposed.provider = provider.name
+    proposed.provider_booking_id = _confirm_with(provider, proposed)
+    try:
+        return _take_the_place(
+            proposed, acting_user=acting_user, channel=channel, consent=consent, now=now
+        )
+    except BookingRefused:
+        _withdraw(provider, proposed)
+        raise
+
+
+def _booked_with(idempotency_key, patient):
+    """The appointment an earlier tap with this key made, if any."""
+    existing = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None and existing.patient_id != patient.pk:
+        raise ValueError("This idempotency key was used for another patient.")
+    return existing
+
+
+def _confirm_with(provider, proposed):
+    """Ask the hospital's own system to book; return its booking id (builtin: none)."""
+    try:
+        return str(provider.book(proposed) or "")[:80]
+    except ProviderFull:
+        raise session_full() from None
+    except ProviderError as error:
+        logger.warning("hospital provider %s could not book: %s", provider.name, error)
+        raise ProviderUnavailable(
+            _("We could not reach the hospital's booking system, so nothing was booked."),
+            code="provider_unavailable",
+        ) from error
+
+
+def _withdraw(provider, proposed):
+    """The hospital booked what the portal then refused: cancel it there (best effort)."""
+    if not proposed.provider_booking_id:
+        return
+    try:
+        provider.cancel(proposed)
+    except ProviderError as error:
+        # Staff must cancel it by hand, or the hospital keeps a place nobody will use.
+        logger.error(
+            "hospital provider %s still holds booking %s that the portal refused: %s",
+            provider.name,
+            proposed.provider_booking_id,
+            error,
+        )
+
+
+def _take_the_place(proposed, *, acting_user, channel, consent, now):
+    """In one transaction: check every rule again, take the place, write the appointment."""
     with transaction.atomic():
         # Every booking for this patient waits here for the one before it, so quotas are
         # counted one at a time: PostgreSQL locks the row; SQLite (IMMEDIATE transactions)
         # has already locked the database.
-        person = get_user_model().objects.select_for_update().get(pk=patient.pk)
-        existing = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+        person = get_user_model().objects.select_for_update().get(pk=proposed.patient_id)
+        existing = _booked_with(proposed.idempotency_key, person)
         if existing is not None:
-            if existing.patient_id != patient.pk:
-                raise ValueError("This idempotency key was used for another patient.")
-            return existing
+            return existing  # the same tap, twice at once: the hospital has it once too
         session = Session.objects.select_related("department__hospital", "doctor").get(
-            pk=session.pk
+            pk=proposed.session_id
         )
         identity = identity_of(person)
         check_rules(session, person, identity, now)
@@ -310,28 +381,14 @@ def book(session, patient, *, acting_user, channel, idempotency_key, now=None):
         if not taken:
             raise session_full()
         appointment = _create(
-            session,
+            proposed,
             person,
             identity,
             acting_user=acting_user,
             channel=channel,
             consent=consent,
-            idempotency_key=idempotency_key,
             now=now,
         )
-        provider = get_provider(session.department.hospital)
-        appointment.provider = provider.name
-        try:
-            appointment.provider_booking_id = str(provider.book(appointment) or "")[:80]
-        except ProviderFull:
-            raise session_full() from None
-        except ProviderError as error:
-            logger.warning("hospital provider %s could not book: %s", provider.name, error)
-            raise ProviderUnavailable(
-                _("We could not reach the hospital's booking system, so nothing was booked."),
-                code="provider_unavailable",
-            ) from error
-        appointment.save(update_fields=["provider", "provider_booking_id"])
         audit.record(
             person,
             "booked_appointment",
@@ -347,13 +404,13 @@ def book(session, patient, *, acting_user, channel, idempotency_key, now=None):
     return appointment
 
 
-def _create(session, person, identity, *, acting_user, channel, consent, idempotency_key, now):
+def _create(proposed, person, identity, *, acting_user, channel, consent, now):
     """Insert the appointment with a fresh random 8-digit code (unique in the database)."""
     for _try in range(CODE_TRIES):
         try:
             with transaction.atomic():
                 return Appointment.objects.create(
-                    session=session,
+                    session=proposed.session,
                     patient=person,
                     patient_name_masked=identity.real_name_masked,
                     patient_id_masked=identity.id_number_masked,
@@ -361,14 +418,16 @@ def _create(session, person, identity, *, acting_user, channel, consent, idempot
                     channel=channel,
                     consent=consent,
                     code=f"{secrets.randbelow(10**8):08d}",
-                    idempotency_key=idempotency_key,
+                    idempotency_key=proposed.idempotency_key,
+                    provider=proposed.provider,
+                    provider_booking_id=proposed.provider_booking_id,
                     created_at=now,
                 )
         except IntegrityError:
-            held = live_in_session(session, person)
+            held = live_in_session(proposed.session, person)
             if held is not None:
                 raise already_booked(held) from None
-            if Appointment.objects.filter(idempotency_key=idempotency_key).exists():
+            if Appointment.objects.filter(idempotency_key=proposed.idempotency_key).exists():
                 raise  # a caller bug: the key was checked under the lock
     raise RuntimeError("could not find a free confirmation code")
 

@@ -40,7 +40,7 @@ def test_booking_takes_a_place_and_gives_an_8_digit_code(patient, monday):
     assert appointment.patient_name_masked == "王*华"
     assert appointment.patient_id_masked == "3101**********123" + appointment.patient_id_masked[-1]
     assert appointment.booked_by == patient and appointment.consent is None
-    assert appointment.provider == "builtin" and appointment.provider_booking_id == appointment.code
+    assert appointment.provider == "builtin" and appointment.provider_booking_id == ""
     entry = AuditEntry.objects.get(resident=patient, action="booked_appointment")
     assert entry.details["appointment"] == appointment.pk
     assert entry.actor == patient and entry.consent is None

@@ -7,6 +7,7 @@ COMMITTED); the SQLite variant runs the same code against SQLite's IMMEDIATE tra
 
 import datetime
 import threading
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -158,3 +159,75 @@ def test_one_patient_pressing_many_times_gets_one_place_and_the_day_quota_holds(
     assert outcomes.count("booked") == 1
     assert set(outcomes) <= {"booked", "quota_day", "already_booked"}
     assert Appointment.objects.filter(patient=patient, status=Status.BOOKED).count() == 2
+
+
+# -- a hospital with its own booking system, answering slowly --------------------------------
+
+HOSPITAL_KEY = "race-hospital-key"
+SLOW_ANSWER_S = 2.5
+
+
+@pytest.fixture
+def slow_hospital(settings):
+    """A session at a hospital whose own system answers the next booking after 2.5 s."""
+    from tests.support.fake_hospital import FakeHospital
+
+    with FakeHospital(api_key=HOSPITAL_KEY) as fake:
+        settings.HOSPITAL_EXTERNAL_BASE_URL = fake.url
+        settings.HOSPITAL_EXTERNAL_API_KEY = HOSPITAL_KEY
+        settings.HOSPITAL_EXTERNAL_TIMEOUT_SECONDS = 10
+        fake.hang_next(1, seconds=SLOW_ANSWER_S)
+        yield fake
+
+
+def _book_while_the_first_waits(capacity):
+    """Patient one books (the hospital is slow to answer); half a second later patient two
+    books the same session. Returns the outcomes, how long the second took, and whether the
+    first was still waiting when the second had finished."""
+    session = _session(capacity=capacity)
+    Hospital.objects.filter(pk=session.department.hospital_id).update(provider="external")
+    first, second = _patients(2)
+    outcomes = {}
+
+    def book_first():
+        try:
+            api.book(session, first, acting_user=first, channel="web", idempotency_key="a", now=NOW)
+            outcomes["first"] = "booked"
+        except api.BookingRefused as refused:
+            outcomes["first"] = refused.code
+        finally:
+            connection.close()
+
+    waiting = threading.Thread(target=book_first)
+    waiting.start()
+    time.sleep(0.5)  # the first booking is at the hospital by now, waiting for its answer
+    started = time.monotonic()
+    api.book(session, second, acting_user=second, channel="web", idempotency_key="b", now=NOW)
+    took = time.monotonic() - started
+    first_still_waiting = waiting.is_alive()
+    waiting.join(timeout=30)
+    return session, outcomes.get("first"), took, first_still_waiting
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_hospital_system_holds_up_no_other_booking_of_the_session(slow_hospital):
+    session, first, took, first_still_waiting = _book_while_the_first_waits(capacity=5)
+    assert first_still_waiting and took < 1.5
+    assert first == "booked"
+    session.refresh_from_db()
+    assert session.booked == 2
+    assert len(slow_hospital.live_bookings()) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_the_last_place_went_meanwhile_the_hospital_booking_is_cancelled_again(
+    slow_hospital,
+):
+    session, first, _took, _waiting = _book_while_the_first_waits(capacity=1)
+    assert first == "session_full"
+    session.refresh_from_db()
+    assert session.booked == 1
+    (kept,) = Appointment.objects.filter(session=session)
+    assert kept.patient.username == "race-patient-1"
+    assert list(slow_hospital.live_bookings()) == [kept.provider_booking_id]
+    assert [method for method, *_ in slow_hospital.requests] == ["POST", "POST", "DELETE"]

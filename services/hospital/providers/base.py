@@ -43,7 +43,10 @@ class BookingProvider:
         raise NotImplementedError
 
     def book(self, appointment):
-        """Confirm ``appointment`` (saved, not yet committed); return the provider's booking id.
+        """Book ``appointment`` (not saved yet); return the provider's booking id.
+
+        Called outside any transaction, before the portal takes the place; if the portal
+        then refuses, :meth:`cancel` is called with ``provider_booking_id`` set.
 
         Asking again with the same ``appointment.idempotency_key`` must not book twice.
         Raises :class:`ProviderFull` when the session has no place on the provider's side.

@@ -13,8 +13,8 @@ class BuiltInProvider(BookingProvider):
         return 0
 
     def book(self, appointment):
-        """The place was already taken in the portal's database; the code is the booking id."""
-        return appointment.code
+        """The portal's own count is the booking: no other system, so no booking id."""
+        return ""
 
     def cancel(self, appointment):
         """The place goes back in the portal's database; nobody else to tell."""
