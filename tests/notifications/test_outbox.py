@@ -118,6 +118,24 @@ def test_the_total_cap_counts_the_last_hour_and_frees_up_after_it(
     ]
 
 
+def test_with_the_cache_unreachable_messages_still_go_and_the_cap_still_holds(
+    memory_backend, settings
+):
+    """Redis (the cache) down: the hourly total is counted from the outbox rows instead."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    }
+    settings.NOTIFY_MAX_PER_HOUR = 2
+    assert _code(number="+8613800000002").error_code == ""
+    assert _code(number="+8613800000003").error_code == ""
+    assert _code(number="+8613800000004").error_code == "total_cap"
+    assert len(memory_backend.outbox) == 2
+
+
 def test_refused_duplicates_do_not_use_up_the_total_cap(memory_backend, settings):
     settings.NOTIFY_MAX_PER_HOUR = 2
     assert _code().error_code == ""
