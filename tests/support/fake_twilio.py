@@ -355,6 +355,26 @@ class FakeTwilio(FakeServer):
         the StatusCallback the resource was created with, ``signature`` replaces the computed
         X-Twilio-Signature, ``extra`` adds or overrides form fields (e.g. CallDuration).
         """
+        target, params, headers = self.status_callback(
+            sid, status, error_code, url=url, signature=signature, extra=extra
+        )
+        with Session() as session:
+            session.trust_env = False
+            response = session.post(
+                target, data=params, headers=headers, timeout=timeout, allow_redirects=False
+            )
+        with self._lock:
+            self._by_sid[sid].callbacks.append((status, target, response.status_code))
+            self.callbacks.append((sid, status, target, params, response.status_code))
+        return response.status_code
+
+    def status_callback(
+        self, sid, status, error_code=None, *, url=None, signature=None, extra=None
+    ):
+        """The signed callback :meth:`send_status` POSTs, unsent: ``(url, form, headers)``.
+
+        Updates the stored resource as :meth:`send_status` does.
+        """
         with self._lock:
             record = self._by_sid[sid]
             target = url or record.status_callback
@@ -405,19 +425,7 @@ class FakeTwilio(FakeServer):
             params.update(extra or {})
         if signature is None:
             signature = RequestValidator(self.auth_token).compute_signature(target, params)
-        with Session() as session:
-            session.trust_env = False
-            response = session.post(
-                target,
-                data=params,
-                headers={"X-Twilio-Signature": signature, "User-Agent": "TwilioProxy/1.1"},
-                timeout=timeout,
-                allow_redirects=False,
-            )
-        with self._lock:
-            record.callbacks.append((status, target, response.status_code))
-            self.callbacks.append((sid, status, target, params, response.status_code))
-        return response.status_code
+        return target, params, {"X-Twilio-Signature": signature, "User-Agent": "TwilioProxy/1.1"}
 
     # -- the API -----------------------------------------------------------------------------
 
