@@ -258,10 +258,17 @@ def check_booking(session, patient, *, acting_user, now=None):
     """
     if acting_user.pk != patient.pk:
         require_consent(patient, Scope.HOSPITAL, acting_user)
-    session = Session.objects.select_related("department__hospital").get(pk=session.pk)
-    check_rules(session, patient, identity_of(patient), _now(now))
+    _passes_the_rules(session, patient, _now(now))
+
+
+def _passes_the_rules(session, patient, now):
+    """Check every rule and the free count, without locks; return the session and identity."""
+    session = Session.objects.select_related("department__hospital", "doctor").get(pk=session.pk)
+    identity = identity_of(patient)
+    check_rules(session, patient, identity, now)
     if session.booked >= session.capacity:
         raise session_full()
+    return session, identity
 
 
 def book(session, patient, *, acting_user, channel, idempotency_key, now=None):
@@ -296,20 +303,16 @@ def book(session, patient, *, acting_user, channel, idempotency_key, now=None):
         return existing
 
     # Every rule first, so a booking the portal would refuse is never put to the hospital.
-    session = Session.objects.select_related("department__hospital", "doctor").get(pk=session.pk)
-    identity = identity_of(patient)
-    check_rules(session, patient, identity, now)
-    if session.booked >= session.capacity:
-        raise session_full()
+    session, identity = _passes_the_rules(session, patient, now)
+    provider = get_provider(session.department.hospital)
     proposed = Appointment(
         session=session,
         patient=patient,
         patient_name_masked=identity.real_name_masked,
         patient_id_masked=identity.id_number_masked,
         idempotency_key=idempotency_key,
+        provider=provider.name,
     )
-    provider = get_provider(session.department.hospital)
-    proposed.provider = provider.name
     proposed.provider_booking_id = _confirm_with(provider, proposed)
     try:
         return _take_the_place(

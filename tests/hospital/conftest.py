@@ -1,6 +1,7 @@
 """Hospital fixtures: one hospital with the usual rules, sessions made on demand, patients with
 a real name and ID number on file, and messages kept in memory."""
 
+import contextlib
 import datetime
 from itertools import count
 
@@ -11,6 +12,7 @@ from portal.audit.models import Channel
 from portal.notifications.backends import backend_for, memory
 from services.hospital import api
 from services.hospital.models import Department, Doctor, Hospital, Session
+from tests.support.fake_hospital import FakeHospital
 
 # Friday 20 November 2026, 09:00 in Shanghai.
 NOW = (2026, 11, 20, 9, 0)
@@ -29,6 +31,19 @@ def id_number(body=None):
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     total = sum(int(digit) * weight for digit, weight in zip(body, weights, strict=True))
     return body + "10X98765432"[total % 11]
+
+
+HOSPITAL_SYSTEM_KEY = "test-hospital-key"
+
+
+@contextlib.contextmanager
+def hospital_system(settings, *, timeout):
+    """A hospital's own booking system (a fake on 127.0.0.1), and the portal pointed at it."""
+    with FakeHospital(api_key=HOSPITAL_SYSTEM_KEY) as fake:
+        settings.HOSPITAL_EXTERNAL_BASE_URL = fake.url
+        settings.HOSPITAL_EXTERNAL_API_KEY = HOSPITAL_SYSTEM_KEY
+        settings.HOSPITAL_EXTERNAL_TIMEOUT_SECONDS = timeout
+        yield fake
 
 
 def new_key():

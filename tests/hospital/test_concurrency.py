@@ -24,6 +24,7 @@ from services.hospital.models import (
     Session,
     Status,
 )
+from tests.hospital.conftest import hospital_system
 
 NOW = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 MONDAY = datetime.date(2026, 11, 23)
@@ -163,19 +164,13 @@ def test_one_patient_pressing_many_times_gets_one_place_and_the_day_quota_holds(
 
 # -- a hospital with its own booking system, answering slowly --------------------------------
 
-HOSPITAL_KEY = "race-hospital-key"
 SLOW_ANSWER_S = 2.5
 
 
 @pytest.fixture
 def slow_hospital(settings):
-    """A session at a hospital whose own system answers the next booking after 2.5 s."""
-    from tests.support.fake_hospital import FakeHospital
-
-    with FakeHospital(api_key=HOSPITAL_KEY) as fake:
-        settings.HOSPITAL_EXTERNAL_BASE_URL = fake.url
-        settings.HOSPITAL_EXTERNAL_API_KEY = HOSPITAL_KEY
-        settings.HOSPITAL_EXTERNAL_TIMEOUT_SECONDS = 10
+    """A hospital's own system that answers the next booking after 2.5 s."""
+    with hospital_system(settings, timeout=10) as fake:
         fake.hang_next(1, seconds=SLOW_ANSWER_S)
         yield fake
 

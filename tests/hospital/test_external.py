@@ -12,12 +12,9 @@ from services.hospital.models import Appointment, Session, Status
 from services.hospital.providers import get_provider
 from services.hospital.providers.builtin import BuiltInProvider
 from services.hospital.providers.external import ExternalProvider
-from tests.hospital.conftest import book
-from tests.support.fake_hospital import FakeHospital
+from tests.hospital.conftest import book, hospital_system
 
 pytestmark = pytest.mark.django_db
-
-KEY = "test-hospital-key"
 
 
 @pytest.fixture(autouse=True)
@@ -27,10 +24,7 @@ def _in_english(english):
 
 @pytest.fixture
 def fake(settings):
-    with FakeHospital(api_key=KEY) as server:
-        settings.HOSPITAL_EXTERNAL_BASE_URL = server.url
-        settings.HOSPITAL_EXTERNAL_API_KEY = KEY
-        settings.HOSPITAL_EXTERNAL_TIMEOUT_SECONDS = 1
+    with hospital_system(settings, timeout=1) as server:
         yield server
 
 
