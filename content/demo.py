@@ -581,7 +581,6 @@ def _role_group(name, home):
         group.permissions.add(Permission.objects.get(codename="view_auditentry"))
     if name in ("Counter staff", "Supervisors", "Administrators"):
         group.permissions.add(Permission.objects.get(codename="add_enrolment"))
-        group.permissions.add(Permission.objects.get(codename="change_phonecodedevice"))
         # They see the live taxi rides, and type in the car when a taxi was ordered by phone.
         for codename in ("view_ride", "change_ride"):
             group.permissions.add(

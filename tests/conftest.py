@@ -50,11 +50,22 @@ def celery_in_process(request):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: sign-in throttles, the poller's marks and the
-    hourly message count are the cache's, and one test's must not limit the next."""
-    from django.core.cache import cache
+    """Each test starts with empty caches: sign-in limits, the poller's marks and the
+    hourly message counts are the caches', and one test's must not limit the next."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all(initialized_only=False):
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def empty_phones(settings):
+    """Each test starts with phones that received nothing; the console phone keeps no file."""
+    from portal.notifications.backends import console, memory
+
+    settings.CONSOLE_PHONE_INBOX = ""
+    console.received.clear()
+    memory.reset()
 
 
 @pytest.fixture(autouse=True)

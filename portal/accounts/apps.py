@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # Register the sentences these actions show on residents' audit pages.
-        from portal.accounts import enrolment, phone_change, unlock  # noqa: F401
+        from portal.accounts import enrolment, phone_change  # noqa: F401

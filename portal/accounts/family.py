@@ -11,15 +11,15 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.accounts import signin
+from portal.accounts import code_pages, signin
 from portal.accounts.decorators import resident_required
-from portal.accounts.forms import CodeForm
+from portal.accounts.forms import CodeForm, clean_code_recipient
 from portal.accounts.fresh_code import fresh_code_required
-from portal.accounts.phone import normalize_phone
+from portal.accounts.views import outcome_message
 from portal.audit.models import Channel
 from portal.audit.sentences import ANYONE_ON_DUTY
 from portal.consent import api as consent_api
@@ -50,12 +50,7 @@ class FamilyMemberForm(forms.Form):
         self.resident = resident
 
     def clean_phone(self):
-        try:
-            phone = normalize_phone(self.cleaned_data["phone"])
-        except ValidationError:
-            raise ValidationError(
-                _("Enter a phone number we can call, like 138 0013 8000.")
-            ) from None
+        phone = clean_code_recipient(self.cleaned_data["phone"])
         if phone == self.resident.phone:
             raise ValidationError(_("Enter your family member's number, not your own."))
         return phone
@@ -130,14 +125,10 @@ def add_family_member(request):
         request.POST if request.method == "POST" else None, resident=request.user
     )
     if request.method == "POST" and form.is_valid():
-        phone = form.cleaned_data["phone"]
         attempt = signin.new_attempt()
-        signin.request_code(phone, attempt, language=get_language())
-        request.session[PENDING_KEY] = {
-            "phone": phone,
-            "scopes": form.cleaned_data["scopes"],
-            "attempt": attempt,
-        }
+        result = signin.request_code(request, form.cleaned_data["phone"], attempt)
+        state = {"scopes": form.cleaned_data["scopes"]}
+        request.session[PENDING_KEY] = code_pages.remember(state, result, attempt)
         return redirect("family_confirm")
     return render(request, "accounts/family_add.html", {"form": form})
 
@@ -152,17 +143,23 @@ def confirm_family_member(request):
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         outcome, member = signin.verify_code(
-            pending["phone"], pending["attempt"], form.cleaned_data["code"]
+            pending["phone"], pending.get("attempt"), form.cleaned_data["code"]
         )
         if outcome is signin.Outcome.SIGNED_IN:
             add_proxy(request.user, member, pending["scopes"])
             del request.session[PENDING_KEY]
             return redirect("family")
-        form.add_error(
-            "code", _("That code is not right. Ask your family member to read it again.")
-        )
+        wrong = _("That code is not right. Ask your family member to read it again.")
+        form.add_error("code", outcome_message(outcome, wrong=wrong))
     return render(
-        request, "accounts/family_confirm.html", {"form": form, "phone": pending["phone"]}
+        request,
+        "accounts/family_confirm.html",
+        {
+            "form": form,
+            "phone": pending["phone"],
+            "code_status": code_pages.status(pending),
+            "has_code": code_pages.has_code(pending),
+        },
     )
 
 

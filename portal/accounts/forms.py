@@ -2,7 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.phone import normalize_phone
+from portal.accounts.phone import code_recipient
+from portal.accounts.signin import normalize_code
 
 
 class PhoneForm(forms.Form):
@@ -16,12 +17,19 @@ class PhoneForm(forms.Form):
     )
 
     def clean_phone(self):
-        try:
-            return normalize_phone(self.cleaned_data["phone"])
-        except ValidationError:
-            raise ValidationError(
-                _("Enter a phone number we can call, like 138 0013 8000."), code="invalid_phone"
-            ) from None
+        return clean_code_recipient(self.cleaned_data["phone"])
+
+
+def clean_code_recipient(raw):
+    """A number a code may go to, in E.164, or a ``ValidationError`` that says what to type."""
+    try:
+        return code_recipient(raw)
+    except ValidationError as error:
+        if error.code == "number_not_served":
+            raise
+        raise ValidationError(
+            _("Enter a phone number we can call, like 138 0013 8000."), code="invalid_phone"
+        ) from None
 
 
 class CodeForm(forms.Form):
@@ -39,10 +47,11 @@ class CodeForm(forms.Form):
     )
 
     def clean_code(self):
-        digits = "".join(c for c in self.cleaned_data["code"] if c.isdigit())
-        if len(digits) != 6:
+        # Full-width digits (what Chinese input methods type) count; other characters do not.
+        code = normalize_code(self.cleaned_data["code"])
+        if code is None:
             raise ValidationError(_("The code has 6 digits. Check the message and try again."))
-        return digits
+        return code
 
 
 class NameForm(forms.Form):

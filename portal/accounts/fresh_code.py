@@ -9,16 +9,14 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from portal.accounts import signin
+from portal.accounts import code_pages, signin
 from portal.accounts.decorators import resident_required
 from portal.accounts.forms import CodeForm
 
 VERIFIED_AT_KEY = "code_verified_at"
-ATTEMPT_KEY = "fresh_code_attempt"
+STATE_KEY = "fresh_code"
 
 
 def mark_fresh(request):
@@ -46,30 +44,31 @@ def fresh_code_required(view):
 @resident_required
 @require_http_methods(["GET", "POST"])
 def confirm_code(request):
-    """Send a code to the signed-in resident's own phone and check it."""
-    from portal.accounts.views import _next_url
+    """Send a code to the resident's own phone (on a button press, never on GET); check it."""
+    from portal.accounts.views import _next_url, outcome_message
 
     next_url = _next_url(request, request.POST.get("next") or request.GET.get("next"))
     phone = request.user.phone
+    state = request.session.get(STATE_KEY, {})
     form = CodeForm()
-    if request.method == "GET" or "resend" in request.POST:
-        request.session[ATTEMPT_KEY] = signin.new_attempt()
-        signin.request_code(
-            phone,
-            request.session[ATTEMPT_KEY],
-            language=get_language(),
-            by_voice=request.user.notify_by == "voice",
-        )
-    else:
+    if request.method == "POST" and "send" in request.POST:
+        attempt = signin.new_attempt()
+        by_voice = request.user.notify_by == "voice"
+        result = signin.request_code(request, phone, attempt, by_voice=by_voice)
+        state = code_pages.remember(state, result, attempt, by_voice=by_voice)
+        request.session[STATE_KEY] = state
+    elif request.method == "POST":
         form = CodeForm(request.POST)
         if form.is_valid():
             outcome, user = signin.verify_code(
-                phone, request.session.get(ATTEMPT_KEY), form.cleaned_data["code"]
+                phone, state.get("attempt"), form.cleaned_data["code"]
             )
             if outcome is signin.Outcome.SIGNED_IN and user == request.user:
+                request.session.pop(STATE_KEY, None)
                 mark_fresh(request)
                 return redirect(next_url)
-            form.add_error("code", _("That code is not right. Check the digits and try again."))
-    return render(
-        request, "accounts/confirm_code.html", {"form": form, "phone": phone, "next": next_url}
-    )
+            form.add_error("code", outcome_message(outcome))
+    context = {"form": form, "phone": phone, "next": next_url, "has_code": False}
+    if state.get("phone") == phone:
+        context.update(code_status=code_pages.status(state), has_code=code_pages.has_code(state))
+    return render(request, "accounts/confirm_code.html", context)

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
-from django_otp.models import SideChannelDevice, ThrottlingMixin
+from django_otp.models import ThrottlingMixin
 
 from portal.accounts.phone import normalize_phone, validate_e164
 from portal.design.display import CONTRASTS, TEXT_SIZES
@@ -100,40 +101,57 @@ class User(AbstractUser):
         return self.preferred_name or self.get_full_name() or self.username
 
 
-class PhoneCodeDevice(ThrottlingMixin, SideChannelDevice):
-    """Where a resident's 6-digit sign-in codes go: their phone, by SMS or a voice call.
+class _AlwaysAllowed(models.Model):
+    """What django-otp's ``ThrottlingMixin`` asks of the class below it."""
 
-    Built on django-otp: ``SideChannelDevice`` keeps the code and its expiry,
-    ``ThrottlingMixin`` makes each wrong guess wait longer (1, 2, 4 ... seconds).
-    A code only works for the sign-in attempt (browser session) that asked for it.
+    class Meta:
+        abstract = True
+
+    def verify_is_allowed(self):
+        return True, None
+
+
+class SignInCode(ThrottlingMixin, _AlwaysAllowed):
+    """One 6-digit code, for one sign-in attempt (one browser session), to one phone.
+
+    Codes belong to the attempt that asked for them, not to the person: a stranger who knows
+    a resident's number can ask for codes and guess at them, and only slows down their own
+    attempt. ``ThrottlingMixin`` (django-otp) makes each wrong guess at this code wait
+    longer (1, 2, 4 ... seconds); 5 wrong guesses end it. Only a hash of the code is kept:
+    the text to send lives in the outbox until it is delivered.
     """
 
-    attempt = models.CharField(max_length=64, blank=True)
-    wrong_tries = models.PositiveSmallIntegerField(
-        default=0, help_text=_("Wrong guesses at the current code.")
+    phone = models.CharField(
+        max_length=16, help_text=_("The resident's number the code signs in as.")
     )
-    failures_since_unlock = models.PositiveIntegerField(default=0)
-    locked = models.BooleanField(
-        _("locked"),
-        default=False,
-        help_text=_("Locked after too many wrong codes. Staff unlock it after checking identity."),
+    sent_to = models.CharField(max_length=16, help_text=_("Where the code went."))
+    attempt = models.CharField(max_length=64, unique=True)
+    client = models.CharField(
+        max_length=64, blank=True, help_text=_("The network address that asked for it.")
     )
+    code_hash = models.CharField(max_length=64, blank=True)
+    valid_until = models.DateTimeField()
+    wrong_tries = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    class Meta(SideChannelDevice.Meta):
-        verbose_name = _("sign-in phone")
-        verbose_name_plural = _("sign-in phones")
+    class Meta:
+        verbose_name = _("sign-in code")
+        verbose_name_plural = _("sign-in codes")
+        indexes = [
+            models.Index(fields=["phone", "created_at"], name="signin_code_phone"),
+            models.Index(fields=["client", "created_at"], name="signin_code_client"),
+        ]
 
     def get_throttle_factor(self):
         return settings.SIGNIN_THROTTLE_FACTOR
 
-    def verify_token(self, token):
-        """Constant-time check of the code and its expiry; clears it on success (caller saves)."""
-        now = timezone.now()
-        if self.token and now < self.valid_until and hmac.compare_digest(str(token), self.token):
-            self.token = None
-            self.valid_until = now
-            return True
-        return False
+    @staticmethod
+    def hash(code):
+        return salted_hmac("portal.accounts.SignInCode", code, algorithm="sha256").hexdigest()
+
+    def matches(self, code):
+        """Constant-time check of ``code`` (ASCII digits) against the hash."""
+        return bool(self.code_hash) and hmac.compare_digest(self.hash(code), self.code_hash)
 
 
 class Enrolment(models.Model):

@@ -28,3 +28,36 @@ def validate_e164(value):
     """Model validator: the stored value must already be normalised E.164."""
     if normalize_phone(value) != value:
         raise ValidationError(_("Store phone numbers in E.164 form."), code="not_e164")
+
+
+# Numbers a sign-in code may go to: a person's mobile or home line. Premium-rate, shared-cost,
+# personal, VoIP and pager ranges are where SMS pumping earns its money, and satellite
+# numbers (+881, +870) have no region at all.
+CODE_NUMBER_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
+
+
+def code_recipient(raw):
+    """``raw`` as E.164 if a code may be sent there, else ``ValidationError``.
+
+    Only mobile and home numbers in the regions the portal serves
+    (``PHONE_CODE_REGIONS``: mainland China, Hong Kong, Macao and Taiwan by default).
+    """
+    e164 = normalize_phone(raw)
+    number = phonenumbers.parse(e164)
+    region = phonenumbers.region_code_for_number(number)
+    if (
+        region not in settings.PHONE_CODE_REGIONS
+        or phonenumbers.number_type(number) not in CODE_NUMBER_TYPES
+    ):
+        raise ValidationError(
+            _(
+                "We can only send codes to mobile and home phone numbers in mainland China, "
+                "Hong Kong, Macao and Taiwan."
+            ),
+            code="number_not_served",
+        )
+    return e164

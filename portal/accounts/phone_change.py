@@ -2,17 +2,14 @@
 phone first, then a code sent to the new one."""
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from portal.accounts import signin
-from portal.accounts.forms import CodeForm
+from portal.accounts import code_pages, signin
+from portal.accounts.forms import CodeForm, clean_code_recipient
 from portal.accounts.fresh_code import fresh_code_required
-from portal.accounts.phone import normalize_phone
+from portal.accounts.views import outcome_message
 from portal.audit.sentences import register_sentence
 
 PENDING_KEY = "phone_change"
@@ -32,16 +29,9 @@ class NewPhoneForm(forms.Form):
     )
 
     def clean_phone(self):
-        try:
-            phone = normalize_phone(self.cleaned_data["phone"])
-        except ValidationError:
-            raise ValidationError(
-                _("Enter a phone number we can call, like 138 0013 8000.")
-            ) from None
-        if get_user_model().objects.filter(phone=phone).exists():
-            # Said plainly: the resident is signed in, so this reveals nothing new to them.
-            raise ValidationError(_("This number is already used by an account."))
-        return phone
+        # Whether another account has the number is said only after the code proves the
+        # resident holds that phone: before, it would tell anyone which numbers are registered.
+        return clean_code_recipient(self.cleaned_data["phone"])
 
 
 @fresh_code_required
@@ -50,10 +40,10 @@ def change_phone(request):
     form = NewPhoneForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         attempt = signin.new_attempt()
-        new_phone = signin.request_number_change(
-            request.user, form.cleaned_data["phone"], attempt, language=get_language()
+        result = signin.request_number_change(
+            request, request.user, form.cleaned_data["phone"], attempt
         )
-        request.session[PENDING_KEY] = {"phone": new_phone, "attempt": attempt}
+        request.session[PENDING_KEY] = code_pages.remember({}, result, attempt)
         return redirect("change_phone_confirm")
     return render(request, "accounts/change_phone.html", {"form": form})
 
@@ -67,13 +57,25 @@ def confirm_new_phone(request):
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         outcome, user = signin.verify_code(
-            request.user.phone, pending["attempt"], form.cleaned_data["code"]
+            request.user.phone, pending.get("attempt"), form.cleaned_data["code"]
         )
         if outcome is signin.Outcome.SIGNED_IN and user == request.user:
-            signin.change_phone(user, pending["phone"])
             del request.session[PENDING_KEY]
+            try:
+                signin.change_phone(user, pending["phone"])
+            except signin.NumberTaken:
+                return render(
+                    request, "accounts/change_phone_taken.html", {"phone": pending["phone"]}
+                )
             return redirect("profile")
-        form.add_error("code", _("That code is not right. Check the digits and try again."))
+        form.add_error("code", outcome_message(outcome))
     return render(
-        request, "accounts/change_phone_confirm.html", {"form": form, "phone": pending["phone"]}
+        request,
+        "accounts/change_phone_confirm.html",
+        {
+            "form": form,
+            "phone": pending["phone"],
+            "code_status": code_pages.status(pending),
+            "has_code": code_pages.has_code(pending),
+        },
     )

@@ -5,11 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.accounts import fresh_code, signin
+from portal.accounts import code_limits, code_pages, fresh_code, signin
 from portal.accounts.forms import CodeForm, HomeForm, NameForm, PhoneForm
 
 SESSION_KEY = "signin"
@@ -25,12 +24,9 @@ def _next_url(request, candidate):
 
 def _send_code(request, phone, by_voice=False):
     attempt = signin.new_attempt()
-    phone = signin.request_code(phone, attempt, by_voice=by_voice, language=get_language())
-    request.session[SESSION_KEY] = {
-        **request.session.get(SESSION_KEY, {}),
-        "phone": phone,
-        "attempt": attempt,
-    }
+    result = signin.request_code(request, phone, attempt, by_voice=by_voice)
+    state = request.session.get(SESSION_KEY, {})
+    request.session[SESSION_KEY] = code_pages.remember(state, result, attempt, by_voice=by_voice)
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,39 +47,48 @@ def signin_code(request):
     state = request.session.get(SESSION_KEY)
     if not state or "phone" not in state:
         return redirect("signin")
-    notice = None
     form = CodeForm()
     if request.method == "POST" and request.POST.get("action") in ("resend", "call"):
-        by_voice = request.POST["action"] == "call"
-        _send_code(request, state["phone"], by_voice=by_voice)
-        notice = (
-            _("We are calling you now to read the code.") if by_voice else _("We sent a new code.")
-        )
-    elif request.method == "POST":
+        _send_code(request, state["phone"], by_voice=request.POST["action"] == "call")
+        return redirect(
+            "signin_code"
+        )  # the page then says what happened, and a reload sends nothing
+    if request.method == "POST":
         form = CodeForm(request.POST)
         if form.is_valid():
-            outcome, user = signin.verify_code(
-                state["phone"], state.get("attempt"), form.cleaned_data["code"]
-            )
+            outcome, user = _verify(request, state["phone"], state.get("attempt"), form)
             if outcome is signin.Outcome.SIGNED_IN:
                 return _signed_in(request, user, state.get("next") or "/")
-            form.add_error("code", _outcome_message(outcome))
+            form.add_error("code", outcome_message(outcome))
+    state = request.session[SESSION_KEY]
     return render(
         request,
         "accounts/signin_code.html",
-        {"form": form, "phone": state["phone"], "notice": notice},
+        {
+            "form": form,
+            "phone": state["phone"],
+            "code_status": code_pages.status(state),
+            "has_code": code_pages.has_code(state),
+        },
     )
 
 
-def _outcome_message(outcome):
+def _verify(request, phone, attempt, form):
+    """Check the typed code, unless this client is guessing too fast."""
+    if code_limits.guessing_too_fast(request):
+        return signin.Outcome.WAIT, None
+    return signin.verify_code(phone, attempt, form.cleaned_data["code"])
+
+
+def outcome_message(outcome, wrong=None):
+    """What to tell a person whose code did not sign them in (``wrong``: for a wrong code)."""
     if outcome is signin.Outcome.WRONG:
-        return _("That code is not right. Check the digits and try again.")
+        return wrong or _("That code is not right. Check the digits and try again.")
     if outcome is signin.Outcome.WAIT:
         return _("Please wait a few seconds, then try the code again.")
-    if outcome is signin.Outcome.LOCKED:
+    if outcome is signin.Outcome.EXPIRED:
         return _(
-            "For your safety, signing in with a code is paused for this number. "
-            "Call the hotline or visit a community centre and we will help."
+            "This code has run out of time: codes work for 10 minutes. Ask for a new code below."
         )
     return _("This code can no longer be used. Ask for a new code below.")
 

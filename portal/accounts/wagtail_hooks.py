@@ -27,12 +27,8 @@ def enrolment_urls():
     from django.urls import path
 
     from portal.accounts.enrolment import enrol_view
-    from portal.accounts.unlock import unlock_view
 
-    return [
-        path("enrol/", enrol_view, name="enrol_resident"),
-        path("unlock/", unlock_view, name="unlock_sign_in"),
-    ]
+    return [path("enrol/", enrol_view, name="enrol_resident")]
 
 
 @hooks.register("register_admin_menu_item")
@@ -45,15 +41,3 @@ def enrolment_menu_item():
             return request.user.has_perm("accounts.add_enrolment")
 
     return EnrolMenuItem(_("Register a resident"), reverse("enrol_resident"), icon_name="user")
-
-
-@hooks.register("register_admin_menu_item")
-def unlock_menu_item():
-    from django.urls import reverse
-    from wagtail.admin.menu import MenuItem
-
-    class UnlockMenuItem(MenuItem):
-        def is_shown(self, request):
-            return request.user.has_perm("accounts.change_phonecodedevice")
-
-    return UnlockMenuItem(_("Unlock sign-in"), reverse("unlock_sign_in"), icon_name="lock-open")

@@ -46,6 +46,7 @@ VIEWS = {
     "request": _("%(who)s looked at your request for help %(how)s."),
     "health_data": _("%(who)s looked at your health information %(how)s."),
     "location_history": _("%(who)s looked at the places you have been %(how)s."),
+    "messages": _("%(who)s looked at a text or call we sent you %(how)s."),
 }
 
 SENTENCES = {

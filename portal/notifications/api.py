@@ -30,6 +30,8 @@ def send(
     language=None,
     urgent=False,
     related=None,
+    secret="",
+    secret_until=None,
 ):
     """Queue an SMS or voice call to ``recipient`` and return its outbox row.
 
@@ -38,7 +40,15 @@ def send(
     same number within a few minutes) or a message over the hourly caps is kept
     as a ``cancelled`` row with the reason in ``error_code``, and not sent.
     Reminders and other non-urgent messages wait until quiet hours end.
+
+    A one-time ``secret`` (a sign-in code) is written as ``SECRET_MASK`` in ``context``: the
+    stored text shows the mask to staff, the provider gets the secret, and the secret is
+    wiped once delivered, failed, or past ``secret_until``. Sign-in codes have their own
+    hourly budget (``NOTIFY_MAX_CODES_PER_HOUR``) and their own limits per number (in
+    ``portal.accounts.code_limits``), so bulk messages never starve them.
     """
+    if purpose == Purpose.SIGN_IN_CODE and not secret:
+        raise ValueError("Send a sign-in code as secret=..., with SECRET_MASK in its text.")
     recipient = normalize_phone(recipient)
     language = language or get_language() or "zh-hans"
     body = templates.render(template, context, language)
@@ -53,11 +63,13 @@ def send(
         body=body,
         urgent=urgent,
         not_before=limits.earliest_send_time(purpose, urgent, now),
+        secret=secret,
+        secret_until=secret_until if secret else None,
     )
     if related is not None:
         message.related_type = ContentType.objects.get_for_model(related)
         message.related_id = str(related.pk)
-    refused = limits.over_limit(recipient, body, now)
+    refused = limits.over_limit(recipient, body, now, purpose=purpose)
     if refused:
         message.status = Status.CANCELLED
         message.error_code = refused
@@ -140,11 +152,6 @@ def record_status(provider_id, provider_status, error_code=""):
     return bool(Message.objects.filter(provider_id=provider_id, status__in=lower).update(**changes))
 
 
-def last_message_to(recipient):
-    """The newest message to this number that was not refused, or ``None``."""
-    return (
-        Message.objects.filter(recipient=normalize_phone(recipient))
-        .exclude(status=Status.CANCELLED)
-        .order_by("-created_at", "-id")
-        .first()
-    )
+def status_of(message_id):
+    """The outbox status of one message (a ``Status``), or ``None`` if there is no such row."""
+    return Message.objects.filter(pk=message_id).values_list("status", flat=True).first()

@@ -48,6 +48,13 @@ def deliver_now(message_id, *, wait_before_retry=True):
     if message is None:
         return None
     sending = Message.objects.filter(pk=message_id, status=Status.SENDING)
+    expired = message.secret_until is not None and now >= message.secret_until
+    if message.needs_secret and (not message.secret or expired):
+        # A code that ran out before it could go is no use to anyone: never send the mask.
+        sending.update(
+            status=Status.CANCELLED, secret="", error_code="expired", error_permanent=True
+        )
+        return None
     try:
         result = backend_for(message.channel).send(message)
     except ProviderError as error:
@@ -55,6 +62,8 @@ def deliver_now(message_id, *, wait_before_retry=True):
         delay = None if final else (backoff_seconds(message.attempts) if wait_before_retry else 0)
         sending.update(
             status=Status.FAILED if final else Status.QUEUED,
+            # A retry sends the same secret again; a final failure needs it no more.
+            secret="" if final else message.secret,
             error_code=error.code[:20],
             error_permanent=error.permanent,
             error_message=str(error)[:255],
@@ -64,6 +73,7 @@ def deliver_now(message_id, *, wait_before_retry=True):
         return delay
     sending.update(
         status=result.status,
+        secret="",  # delivered: nobody needs the secret any more
         provider=result.provider,
         provider_id=result.provider_id,
         sent_at=timezone.now(),
@@ -72,3 +82,12 @@ def deliver_now(message_id, *, wait_before_retry=True):
         error_message="",
     )
     return None
+
+
+def forget_expired_secrets():
+    """Wipe the secrets of rows whose secret ran out unsent (beat, every minute)."""
+    return (
+        Message.objects.exclude(secret="")
+        .filter(secret_until__lte=timezone.now())
+        .update(secret="", updated_at=timezone.now())
+    )

@@ -5,6 +5,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# What a one-time secret (a sign-in code) looks like in the stored text staff can read.
+SECRET_MASK = "••••••"  # noqa: S105 - a mask, not a secret
+
 
 class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
@@ -47,6 +50,8 @@ ERROR_WORDS = {
     "duplicate": _("the same text went to this number a few minutes ago"),
     "recipient_cap": _("too many messages to this number this hour"),
     "total_cap": _("the portal's hourly limit was reached"),
+    "codes_cap": _("the portal's hourly limit for sign-in codes was reached"),
+    "expired": _("the code ran out of time before it could be sent"),
     "network": _("could not reach the provider"),
     "21211": _("not a valid phone number"),
     "21610": _("the person has opted out of messages"),
@@ -63,7 +68,13 @@ class Message(models.Model):
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     template = models.CharField(_("template"), max_length=40)
     language = models.CharField(_("language"), max_length=10)
-    body = models.TextField(_("text"))
+    body = models.TextField(
+        _("text"), help_text=_("One-time codes show as ••••••; the person received the code.")
+    )
+    # The one-time secret the text carries in place of the mask, until delivered or expired.
+    # Never shown in the admin, exports or logs.
+    secret = models.CharField(max_length=32, blank=True, editable=False)
+    secret_until = models.DateTimeField(null=True, blank=True, editable=False)
     urgent = models.BooleanField(
         _("urgent"), default=False, help_text=_("Sent on the urgent queue, even in quiet hours.")
     )
@@ -104,6 +115,16 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} {self.recipient} {self.get_status_display()}"
+
+    def text_to_send(self):
+        """The text the person receives: the stored text with the secret in place of the mask."""
+        if self.secret:
+            return self.body.replace(SECRET_MASK, self.secret)
+        return self.body
+
+    @property
+    def needs_secret(self):
+        return SECRET_MASK in self.body
 
     def error_in_words(self):
         """The last error as staff can read it: what happened and whether a retry helps."""

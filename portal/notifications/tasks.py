@@ -25,3 +25,9 @@ def deliver(self, message_id):
 def requeue_due():
     """Every minute (Celery beat): queue rows the broker never got or a dead worker left."""
     return api.requeue_due()
+
+
+@shared_task(name="notifications.forget_expired_secrets")
+def forget_expired_secrets():
+    """Every minute (Celery beat): wipe one-time codes that ran out before they were sent."""
+    return delivery.forget_expired_secrets()

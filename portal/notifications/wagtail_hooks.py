@@ -1,11 +1,14 @@
 """The message list for staff in the Wagtail admin: read-only, with filters."""
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from portal.audit import api as audit
 from portal.notifications.models import Message
 
 
@@ -17,6 +20,16 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
 
     def user_has_any_permission(self, user, actions):
         return "view" in actions and super().user_has_permission(user, "view")
+
+
+class MessageInspectView(InspectView):
+    """One message's details: a look at a person's data, so it goes in their audit log."""
+
+    def get(self, request, *args, **kwargs):
+        person = get_user_model().objects.filter(phone=self.object.recipient).first()
+        if person is not None:
+            audit.record_view(request, person, "messages")
+        return super().get(request, *args, **kwargs)
 
 
 class MessageViewSet(ModelViewSet):
@@ -32,6 +45,9 @@ class MessageViewSet(ModelViewSet):
     list_filter = ["status", "channel", "purpose"]
     search_fields = ["recipient", "provider_id"]
     inspect_view_enabled = True
+    inspect_view_class = MessageInspectView
+    # The secret is never shown; the text shows a mask where the code was.
+    inspect_view_fields_exclude = ["secret", "secret_until", "related_type", "related_id"]
     exclude_form_fields = []
     copy_view_enabled = False
 

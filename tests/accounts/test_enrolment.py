@@ -3,7 +3,6 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from portal.accounts import signin
 from portal.accounts.models import Enrolment
 from portal.audit.models import AuditEntry
 from portal.notifications.backends import backend_for
@@ -54,8 +53,17 @@ def test_counter_staff_register_a_landline_resident_who_gets_a_welcome_call(
 def test_a_landline_resident_gets_sign_in_codes_by_voice_call(client, counter, staff_login):
     staff_login(counter)
     client.post("/admin/enrol/", FORM)
-    signin.request_code("+862162003456", signin.new_attempt())
+    client.logout()
+    client.post("/signin/", {"phone": "021 6200 3456"})
     assert Message.objects.filter(recipient="+862162003456").latest("id").channel == "voice"
+
+
+def test_a_number_only_ever_typed_at_sign_in_can_be_enrolled(client, counter, staff_login):
+    client.post("/signin/", {"phone": "021 6200 3456"})  # a code asked for, never confirmed
+    assert not get_user_model().objects.filter(phone="+862162003456").exists()
+    staff_login(counter)
+    client.post("/admin/enrol/", FORM)
+    assert Enrolment.objects.filter(resident__phone="+862162003456").exists()
 
 
 def test_an_already_registered_number_is_refused(client, counter, staff_login):
@@ -82,22 +90,3 @@ def test_the_resident_sees_who_registered_them(client, counter, staff_login):
     client.force_login(resident)
     html = client.get("/my-information/").content.decode()
     assert "窗口小李" in html
-
-
-def test_counter_staff_lift_a_sign_in_lock_and_it_is_recorded(client, counter, staff_login):
-    from portal.accounts.models import PhoneCodeDevice
-
-    resident = get_user_model().objects.get(phone="+8613800000001")
-    PhoneCodeDevice.objects.update_or_create(
-        user=resident, defaults={"name": "phone", "locked": True, "failures_since_unlock": 100}
-    )
-    staff_login(counter)
-    client.post("/admin/unlock/", {"phone": "138 0000 0001", "checked_how": "id_card"})
-    assert not PhoneCodeDevice.objects.get(user=resident).locked
-    entry = AuditEntry.objects.filter(resident=resident).latest("id")
-    assert (entry.action, entry.actor) == ("unlocked_sign_in", counter)
-
-
-def test_a_volunteer_cannot_lift_a_lock(client, volunteer, staff_login):
-    staff_login(volunteer)
-    assert client.post("/admin/unlock/", {"phone": "13800000001"}).status_code in (302, 403)

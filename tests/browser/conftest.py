@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.support.live_portal import launch_chromium, running_portal, test_database_url
+from tests.support.phones import SERVER_PHONE_INBOX
 
 
 def _require_test_database():
@@ -45,9 +46,16 @@ def portal_url(django_db_setup, django_db_blocker):
         database_url = test_database_url()
     # Background work runs in the server process at once (even when CI sets a broker,
     # no worker serves this server), and the simulated taxi finds a car straight away.
-    server_env = {"CELERY_BROKER_URL": "", "TAXI_SIMULATION_DELAY_SECONDS": "0"}
+    # The console backend is the residents' phone: tests read the codes it received.
+    server_env = {
+        "CELERY_BROKER_URL": "",
+        "TAXI_SIMULATION_DELAY_SECONDS": "0",
+        "CONSOLE_PHONE_INBOX": str(SERVER_PHONE_INBOX),
+    }
+    SERVER_PHONE_INBOX.unlink(missing_ok=True)
     with running_portal(database_url, env=server_env) as url:
         yield url
+    SERVER_PHONE_INBOX.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")

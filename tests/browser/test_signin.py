@@ -1,19 +1,15 @@
 """The whole resident sign-in in Chromium: phone, the code from the SMS, two questions."""
 
-import re
-
 import pytest
 
-from portal.notifications.models import Message
 from tests.browser.test_elder_ux import new_tab, run_axe, visit
+from tests.support.phones import code_sent_to
 
 pytestmark = pytest.mark.browser
 
 
 def _code_sent_to(phone, django_db_blocker):
-    with django_db_blocker.unblock():
-        body = Message.objects.filter(recipient=phone).latest("id").body
-    return re.search(r"\d{6}", body).group()
+    return code_sent_to(phone)
 
 
 def _no_axe_violations(page, javascript):

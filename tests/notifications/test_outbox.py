@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.notifications import api, delivery, templates
-from portal.notifications.models import Message, Purpose, Status
+from portal.notifications.models import SECRET_MASK, Message, Purpose, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +27,32 @@ def _committed(send):
 
 
 def _code(number=RESIDENT, code="482913", **kwargs):
+    """A sign-in code, sent the way the sign-in sends it: the secret apart from the text."""
+    until = timezone.now() + datetime.timedelta(minutes=10)
     return _committed(
         lambda: api.send(
-            number, "sign_in_code", {"code": code}, purpose=Purpose.SIGN_IN_CODE, **kwargs
+            number,
+            "sign_in_code",
+            {"code": SECRET_MASK},
+            purpose=Purpose.SIGN_IN_CODE,
+            secret=code,
+            secret_until=until,
+            **kwargs,
         )
+    )
+
+
+def _notice(number=RESIDENT, text="您的出租车到了", purpose=Purpose.TAXI, **kwargs):
+    return _committed(
+        lambda: api.send(number, "notice", {"text": text}, purpose=purpose, urgent=True, **kwargs)
     )
 
 
 def test_a_message_is_a_row_first_and_is_sent_when_the_transaction_commits(memory_backend):
     with _captured(execute=True) as callbacks:
-        message = api.send(RESIDENT, "sign_in_code", {"code": "1"}, purpose=Purpose.SIGN_IN_CODE)
+        message = api.send(
+            RESIDENT, "notice", {"text": "车到了"}, purpose=Purpose.TAXI, urgent=True
+        )
         assert Message.objects.get(pk=message.pk).status == Status.QUEUED
         assert memory_backend.outbox == []
     assert len(callbacks) == 1
@@ -47,7 +63,7 @@ def test_a_message_is_a_row_first_and_is_sent_when_the_transaction_commits(memor
 
 def test_a_rolled_back_event_sends_nothing(memory_backend):
     with _captured(execute=True) as callbacks, pytest.raises(RuntimeError), transaction.atomic():
-        api.send(RESIDENT, "sign_in_code", {"code": "1"}, purpose=Purpose.SIGN_IN_CODE)
+        api.send(RESIDENT, "notice", {"text": "车到了"}, purpose=Purpose.TAXI)
         raise RuntimeError("the booking failed")
     assert callbacks == []
     assert Message.objects.count() == 0
@@ -57,8 +73,11 @@ def test_a_rolled_back_event_sends_nothing(memory_backend):
 def test_the_text_is_in_the_residents_language_and_signed(memory_backend):
     chinese = _code(language="zh-hans")
     english = _code(number="+8613800000002", language="en")
-    assert chinese.body == "【长者服务门户】您的登录验证码是482913，10分钟内有效，请勿告诉他人。"
-    assert english.body.startswith("[Silver Portal]Your sign-in code is 482913")
+    assert chinese.body == "【长者服务门户】您的登录验证码是••••••，10分钟内有效，请勿告诉他人。"
+    assert english.body.startswith("[Silver Portal]Your sign-in code is ••••••")
+    sent = {message.recipient: message.text_to_send() for message in memory_backend.outbox}
+    assert sent[RESIDENT] == "【长者服务门户】您的登录验证码是482913，10分钟内有效，请勿告诉他人。"
+    assert sent["+8613800000002"].startswith("[Silver Portal]Your sign-in code is 482913")
 
 
 @pytest.mark.parametrize("name", sorted(set(templates.TEMPLATES) - {"notice"}))
@@ -77,8 +96,8 @@ def test_a_delivered_twice_task_sends_once(memory_backend):
 
 
 def test_the_same_text_to_the_same_number_within_minutes_is_sent_once(memory_backend):
-    first = _code()
-    second = _code()
+    first = _notice()
+    second = _notice()
     assert second.status == Status.CANCELLED and second.error_code == "duplicate"
     assert len(memory_backend.outbox) == 1
     assert first.pk != second.pk  # the refusal is recorded too
@@ -86,7 +105,7 @@ def test_the_same_text_to_the_same_number_within_minutes_is_sent_once(memory_bac
 
 def test_a_number_gets_at_most_the_hourly_cap(memory_backend, settings):
     settings.NOTIFY_MAX_PER_RECIPIENT_PER_HOUR = 3
-    results = [_code(code=f"00000{n}") for n in range(5)]
+    results = [_notice(text=f"第{n}条") for n in range(5)]
     assert [m.status for m in results].count(Status.CANCELLED) == 2
     assert results[-1].error_code == "recipient_cap"
     assert len(memory_backend.outbox) == 3
@@ -94,7 +113,7 @@ def test_a_number_gets_at_most_the_hourly_cap(memory_backend, settings):
 
 def test_the_portal_stops_at_its_total_hourly_cap(memory_backend, settings):
     settings.NOTIFY_MAX_PER_HOUR = 2
-    results = [_code(number=f"+86138000000{n:02d}") for n in range(3)]
+    results = [_notice(number=f"+86138000000{n:02d}") for n in range(3)]
     assert results[-1].error_code == "total_cap"
 
 
@@ -103,14 +122,14 @@ def test_the_total_cap_counts_the_last_hour_and_frees_up_after_it(
 ):
     settings.NOTIFY_MAX_PER_HOUR = 2
     time_machine.move_to("2026-11-25 10:00:00+08:00", tick=False)
-    _code(number="+8613800000010")
+    _notice(number="+8613800000010")
     time_machine.move_to("2026-11-25 10:30:00+08:00", tick=False)
-    _code(number="+8613800000011")
+    _notice(number="+8613800000011")
     time_machine.move_to("2026-11-25 10:58:00+08:00", tick=False)
-    assert _code(number="+8613800000012").error_code == "total_cap"
+    assert _notice(number="+8613800000012").error_code == "total_cap"
     # 10:00 has left the hour; 10:30 is still in it, the refusal at 10:58 never counted.
     time_machine.move_to("2026-11-25 11:06:00+08:00", tick=False)
-    assert _code(number="+8613800000013").error_code == ""
+    assert _notice(number="+8613800000013").error_code == ""
     assert [m.recipient for m in memory_backend.outbox] == [
         "+8613800000010",
         "+8613800000011",
@@ -123,26 +142,27 @@ def test_with_the_cache_unreachable_messages_still_go_and_the_cap_still_holds(
 ):
     """Redis (the cache) down: the hourly total is counted from the outbox rows instead."""
     settings.CACHES = {
-        "default": {
+        **settings.CACHES,
+        "counters": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
-        }
+        },
     }
     settings.NOTIFY_MAX_PER_HOUR = 2
-    assert _code(number="+8613800000002").error_code == ""
-    assert _code(number="+8613800000003").error_code == ""
-    assert _code(number="+8613800000004").error_code == "total_cap"
+    assert _notice(number="+8613800000002").error_code == ""
+    assert _notice(number="+8613800000003").error_code == ""
+    assert _notice(number="+8613800000004").error_code == "total_cap"
     assert len(memory_backend.outbox) == 2
 
 
 def test_refused_duplicates_do_not_use_up_the_total_cap(memory_backend, settings):
     settings.NOTIFY_MAX_PER_HOUR = 2
-    assert _code().error_code == ""
-    assert _code().error_code == "duplicate"
-    assert _code(number="+8613800000002").error_code == ""
-    assert _code(number="+8613800000003").error_code == "total_cap"
-    assert _code(number="+8613800000004").error_code == "total_cap"
+    assert _notice().error_code == ""
+    assert _notice().error_code == "duplicate"
+    assert _notice(number="+8613800000002").error_code == ""
+    assert _notice(number="+8613800000003").error_code == "total_cap"
+    assert _notice(number="+8613800000004").error_code == "total_cap"
     assert len(memory_backend.outbox) == 2
 
 

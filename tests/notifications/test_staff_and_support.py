@@ -1,4 +1,4 @@
-"""Staff see messages read-only in the admin; counter staff can print the last one."""
+"""Staff see messages read-only in the admin; the console phone shows what it received."""
 
 import io
 
@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from portal.notifications.backends.console import ConsoleBackend
 from portal.notifications.models import Message, Status
 
 pytestmark = pytest.mark.django_db
@@ -51,15 +52,24 @@ def test_a_volunteer_without_the_permission_cannot_see_messages(
     assert client.get("/admin/messages/").status_code in (302, 403)
 
 
-def test_last_message_prints_the_newest_text_sent_to_a_number():
-    _message(body="旧消息")
-    _message(body="新消息")
-    _message(body="被拒绝的", status=Status.CANCELLED)
+def test_last_message_prints_what_the_console_phone_received(settings, tmp_path):
+    """The embedded default's stand-in for a phone shows the code, as a phone would."""
+    settings.CONSOLE_PHONE_INBOX = str(tmp_path / "phone.jsonl")
+    for text in ("旧消息", "您的登录验证码是123456"):
+        message = Message(recipient="+8613800000001", channel="sms", body=text)
+        ConsoleBackend().send(message)
     out = io.StringIO()
     call_command("last_message", "138 0000 0001", stdout=out, stderr=io.StringIO())
-    assert out.getvalue().strip() == "新消息"
+    assert out.getvalue().strip() == "您的登录验证码是123456"
 
 
-def test_last_message_says_so_when_nothing_was_sent():
-    with pytest.raises(CommandError, match="No message"):
+def test_last_message_says_so_when_nothing_was_received(settings, tmp_path):
+    settings.CONSOLE_PHONE_INBOX = str(tmp_path / "phone.jsonl")
+    with pytest.raises(CommandError, match="received nothing"):
         call_command("last_message", "13800000009", stdout=io.StringIO())
+
+
+def test_last_message_refuses_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="development only"):
+        call_command("last_message", "13800000001", stdout=io.StringIO())

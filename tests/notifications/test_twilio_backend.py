@@ -1,14 +1,16 @@
 """The real Twilio SDK against a fake Twilio server on 127.0.0.1."""
 
+import datetime
 import re
 import time
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 
 from portal.notifications import api
 from portal.notifications.backends import backend_for
-from portal.notifications.models import Message, Purpose, Status
+from portal.notifications.models import SECRET_MASK, Message, Purpose, Status
 from tests.support.fake_twilio import FakeTwilio
 
 FROM = "+14155550100"
@@ -32,15 +34,21 @@ def fake_twilio(settings):
         backend_for.cache_clear()
 
 
+def _in_ten_minutes():
+    return timezone.now() + datetime.timedelta(minutes=10)
+
+
 def _send(capture, number="+8613800000001", channel="sms", code="482913", language="zh-hans"):
     with capture(execute=True):
         message = api.send(
             number,
             "sign_in_code",
-            {"code": code},
+            {"code": SECRET_MASK},
             purpose=Purpose.SIGN_IN_CODE,
             channel=channel,
             language=language,
+            secret=code,
+            secret_until=_in_ten_minutes(),
         )
     message.refresh_from_db()
     return message
@@ -50,7 +58,9 @@ def _send(capture, number="+8613800000001", channel="sms", code="482913", langua
 def test_an_sms_goes_through_twilio_messages(fake_twilio, django_capture_on_commit_callbacks):
     message = _send(django_capture_on_commit_callbacks)
     [sent] = fake_twilio.sent_to("+8613800000001")
-    assert sent.body == message.body and sent.from_ == FROM
+    # The phone gets the code; the row staff can read keeps a mask, and no secret.
+    assert sent.body == message.body.replace("••••••", "482913") and sent.from_ == FROM
+    assert "482913" not in message.body and message.secret == ""
     assert sent.status_callback == "https://portal.example.cn/phone/status/sms/"
     assert message.status == Status.SENT
     assert message.provider == "twilio" and message.provider_id == sent.sid
@@ -120,7 +130,14 @@ def test_a_thousand_messages_with_a_fifth_failing_all_arrive_exactly_once(fake_t
     numbers = [f"+86138{n:08d}" for n in range(1000)]
     with _worker_if_broker():
         for number in numbers:
-            api.send(number, "sign_in_code", {"code": "135790"}, purpose=Purpose.SIGN_IN_CODE)
+            api.send(
+                number,
+                "sign_in_code",
+                {"code": SECRET_MASK},
+                purpose=Purpose.SIGN_IN_CODE,
+                secret="135790",
+                secret_until=_in_ten_minutes(),
+            )
         deadline = time.monotonic() + 180
         while Message.objects.exclude(status=Status.SENT).exists():
             assert time.monotonic() < deadline, "messages still not sent"

@@ -58,7 +58,7 @@ def twiml_for(message):
     response.pause(length=1)
     for repeat in range(2):
         say = response.say(voice=voice, language=language)
-        say.prosody(spoken(message.body), rate="slow")
+        say.prosody(spoken(message.text_to_send()), rate="slow")
         if repeat == 0:
             response.pause(length=2)
     return str(response)
@@ -101,7 +101,7 @@ class TwilioBackend(Backend):
             sent = self.client.messages.create(
                 to=message.recipient,
                 from_=settings.TWILIO_FROM_NUMBER,
-                body=message.body,
+                body=message.text_to_send(),
                 status_callback=self._callback("notifications:sms_status"),
             )
         except Exception as error:

@@ -1,25 +1,29 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from portal.notifications.api import last_message_to
+from portal.accounts.phone import normalize_phone
+from portal.notifications.backends.console import last_received
 
 
 class Command(BaseCommand):
-    help = "Print the last message sent to a phone number (for counter staff and demos)."
+    help = (
+        "Print the last text the console phone received for a number (the embedded default's "
+        "stand-in for a phone; not available in production)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("phone", help="The number, e.g. 13800000001 or +8613800000001.")
 
     def handle(self, *args, phone, **options):
+        if settings.PRODUCTION:
+            raise CommandError("last_message is for development only: codes reach real phones.")
         try:
-            message = last_message_to(phone)
+            recipient = normalize_phone(phone)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        if message is None:
-            raise CommandError(f"No message has been sent to {phone}.")
-        self.stdout.write(message.body)
-        self.stderr.write(
-            f"{message.get_channel_display()}, {message.get_status_display()}, "
-            f"{timezone.localtime(message.created_at):%Y-%m-%d %H:%M}"
-        )
+        entry = last_received(recipient)
+        if entry is None:
+            raise CommandError(f"The console phone has received nothing for {phone}.")
+        self.stdout.write(entry["text"])
+        self.stderr.write(f"{entry['kind']}, {entry['at'][:16].replace('T', ' ')}")
