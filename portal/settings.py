@@ -34,6 +34,15 @@ if not SECRET_KEY:
         )
     # Development only: a fixed, clearly labelled key so sessions survive restarts.
     SECRET_KEY = "django-insecure-development-only-never-use-in-production"  # noqa: S105
+elif PRODUCTION and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
+):
+    # The key signs sessions and password resets: a short or made-up one can be guessed.
+    # The same test as Django's deployment check, but it stops the start instead of warning.
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is too weak for DJANGO_ENV=production: use 50 or more random "
+        "characters (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
@@ -46,6 +55,14 @@ if PRODUCTION and not ALLOWED_HOSTS:
 PUBLIC_BASE_URL = env_url(
     "PUBLIC_BASE_URL", {"http", "https"}, default="http://127.0.0.1:8000"
 ).rstrip("/")
+if PRODUCTION and not PUBLIC_BASE_URL.startswith("https://"):
+    # Links in messages, webhook signatures and CSRF_TRUSTED_ORIGINS are built from it:
+    # over plain http they would send residents, and Twilio, to an address that can be read
+    # and changed on the way.
+    raise ImproperlyConfigured(
+        "PUBLIC_BASE_URL must be the portal's https:// address when DJANGO_ENV=production "
+        f"(now {PUBLIC_BASE_URL!r})."
+    )
 WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 
 INSTALLED_APPS = [
@@ -83,6 +100,7 @@ INSTALLED_APPS = [
     # Wagtail's GinIndex needs this on PostgreSQL; it does nothing on SQLite.
     "django.contrib.postgres",
     "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -97,8 +115,16 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "portal.accounts.staff_security.StaffSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.private_pages.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its "paused" page.
+    "axes.middleware.AxesMiddleware",
+]
+# django-axes first: it refuses a locked-out name and device before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -145,18 +171,37 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -----------------------------------------------------------------
 
-REDIS_URL = env_url("REDIS_URL", {"redis", "rediss"})
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "portal",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+# Two caches, so each use decides what happens when Redis is down:
+# - "default" fails open: a read gives nothing and a write is skipped, as if empty. Wagtail's
+#   page and site caches, the per-client request limits (django-ratelimit, which then counts
+#   from the database where it matters) and the taxi poller's marks live here; none of them
+#   may turn a Redis outage into a site outage.
+# - "counters" raises, so its callers choose: the outbox's hourly totals count rows in the
+#   database instead (portal/notifications/limits.py).
+def caches_for(redis_url):
+    """The CACHES setting for ``redis_url``, or local memory without one."""
+    if not redis_url:
+        return {
+            name: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name}
+            for name in ("default", "counters")
         }
+    options = {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2}
+    return {
+        name: {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "portal",
+            "OPTIONS": {**options, "IGNORE_EXCEPTIONS": fail_open},
+        }
+        for name, fail_open in (("default", True), ("counters", False))
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+REDIS_URL = env_url("REDIS_URL", {"redis", "rediss"})
+CACHES = caches_for(REDIS_URL)
+# Redis down: each skipped cache call is logged, so the outage is seen.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "portal.cache"
 
 # --- Celery ----------------------------------------------------------------
 
@@ -194,6 +239,9 @@ CELERY_BEAT_SCHEDULE = {
     # Reminders the day before (the task itself keeps to daytime hours), and missed visits.
     "hospital-reminders": {"task": "hospital.send_reminders", "schedule": 15 * 60.0},
     "hospital-mark-missed": {"task": "hospital.mark_missed", "schedule": 15 * 60.0},
+    # One-time codes: wipe what ran out unsent, forget old sign-in code records.
+    "forget-expired-secrets": {"task": "notifications.forget_expired_secrets", "schedule": 60.0},
+    "forget-old-signin-codes": {"task": "accounts.forget_old_codes", "schedule": 3600.0},
 }
 
 # --- SMS and voice ---------------------------------------------------------
@@ -219,9 +267,13 @@ TWILIO_TIMEOUT_SECONDS = env_int("TWILIO_TIMEOUT_SECONDS", 10, minimum=1)
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
 NOTIFY_MAX_PER_RECIPIENT_PER_HOUR = env_int("NOTIFY_MAX_PER_RECIPIENT_PER_HOUR", 10, minimum=1)
 NOTIFY_MAX_PER_HOUR = env_int("NOTIFY_MAX_PER_HOUR", 5000, minimum=1)
+# Sign-in codes have a budget of their own, so bulk messages cannot starve them.
+NOTIFY_MAX_CODES_PER_HOUR = env_int("NOTIFY_MAX_CODES_PER_HOUR", 3000, minimum=1)
 NOTIFY_DUPLICATE_WINDOW_SECONDS = env_int("NOTIFY_DUPLICATE_WINDOW_SECONDS", 300, minimum=0)
 # No reminders from 21:00 to 08:00 local time; sign-in codes and urgent messages still go.
 NOTIFY_QUIET_HOURS = (21, 8)
+# The console backend (the embedded default's phone) keeps what it received here.
+CONSOLE_PHONE_INBOX = env_str("CONSOLE_PHONE_INBOX", str(VAR_DIR / "console-phone.jsonl"))
 
 # --- Taxi -------------------------------------------------------------------
 
@@ -253,23 +305,39 @@ HOSPITAL_EXTERNAL_TIMEOUT_SECONDS = env_int("HOSPITAL_EXTERNAL_TIMEOUT_SECONDS",
 
 AUTH_USER_MODEL = "accounts.User"
 PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "CN")
+# Where sign-in codes may go: mainland China, Hong Kong, Macao and Taiwan.
+PHONE_CODE_REGIONS = env_list("PHONE_CODE_REGIONS", ["CN", "HK", "MO", "TW"])
 LOGIN_URL = "signin"
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
-# Residents stay signed in on their own device: 30 days, renewed each time they use it.
+# Residents stay signed in on their own device: 30 days, renewed when they use it. The
+# session is saved only when it changed: StaffSecurityMiddleware renews it at most once
+# a day (a write on every request made read-only pages fail under SQLite's write lock).
 SESSION_COOKIE_AGE = 30 * 24 * 3600
-SESSION_SAVE_EVERY_REQUEST = True
-# Staff: password plus authenticator, 30 minutes idle and 12 hours at most.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 24 * 3600
+# Staff: password plus authenticator, 30 minutes idle and 12 hours at most; the idle
+# time-out is pushed back at most once a minute.
 STAFF_IDLE_SECONDS = 30 * 60
 STAFF_SESSION_MAX_SECONDS = 12 * 3600
+STAFF_SESSION_RENEW_SECONDS = 60
 OTP_TOTP_ISSUER = "Silver Portal"
 SIGNIN_CODE_VALID_SECONDS = 10 * 60
 # Changing the phone number, adding a family proxy or giving consent needs a code
 # entered within this long.
 FRESH_CODE_SECONDS = 10 * 60
 SIGNIN_MAX_WRONG_TRIES = 5
-SIGNIN_MAX_CODES_PER_HOUR = 5
-SIGNIN_LOCK_AFTER_FAILURES = 100
 SIGNIN_THROTTLE_FACTOR = env_int("SIGNIN_THROTTLE_FACTOR", 1, minimum=0)
+# Limits on asking for codes and guessing them (portal/accounts/code_limits.py): per client
+# and per browser session in 10 minutes, per number and client in an hour, per number from
+# everyone in an hour, and wrong guesses per client in 10 minutes.
+SIGNIN_CODES_PER_CLIENT = env_int("SIGNIN_CODES_PER_CLIENT", 10, minimum=1)
+SIGNIN_CODES_PER_SESSION = env_int("SIGNIN_CODES_PER_SESSION", 5, minimum=1)
+SIGNIN_CODES_PER_NUMBER_PER_CLIENT = env_int("SIGNIN_CODES_PER_NUMBER_PER_CLIENT", 5, minimum=1)
+SIGNIN_CODES_PER_NUMBER = env_int("SIGNIN_CODES_PER_NUMBER", 20, minimum=1)
+SIGNIN_GUESSES_PER_CLIENT = env_int("SIGNIN_GUESSES_PER_CLIENT", 30, minimum=1)
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True  # with Redis down, code_limits counts clients in the database
+RATELIMIT_IP_META_KEY = "portal.accounts.clients.client_ip"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -348,9 +416,10 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     CSRF_TRUSTED_ORIGINS = [PUBLIC_BASE_URL]
-    if env_bool("BEHIND_TLS_PROXY", default=False):
-        # Only trust this header when a proxy we run sets it.
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only trust X-Forwarded-Proto and X-Forwarded-For when a proxy we run sets them.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
@@ -363,3 +432,21 @@ LOGGING = {
         name: {"level": "WARNING"} for name in ("wagtail", "django_tasks", "modelsearch", "twilio")
     },
 }
+
+# --- Staff password guesses ---------------------------------------------------
+
+# django-axes counts wrong passwords at the staff sign-in (/admin/login/). Five for one
+# name from one address pause that name there for 15 minutes; the same name from any
+# other address still works, so a stranger cannot lock a staff member out everywhere.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 15 / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/staff_locked_out.html"
+# No row per successful sign-in: residents' usernames are their phone numbers.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+if env_bool("BEHIND_TLS_PROXY", default=False):
+    # Behind our own proxy every request comes from the proxy: count by the address the
+    # proxy saw, the last one in X-Forwarded-For (earlier ones are the client's to forge).
+    AXES_CLIENT_IP_CALLABLE = "portal.accounts.staff_security.client_address"

@@ -1,4 +1,5 @@
-"""Who is asking: the network address of the client, for limits on sign-in codes."""
+"""Who is asking: the client's network address, and whether the browser is a resident's own
+device, for the limits on sign-in codes."""
 
 import ipaddress
 
@@ -17,6 +18,33 @@ def client_ip(request):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
         address = forwarded or address
     try:
-        return str(ipaddress.ip_address(address))
+        ip = ipaddress.ip_address(address)
     except ValueError:
-        return "unknown"
+        return "0.0.0.0"  # noqa: S104 - not a bind address: all unreadable clients share one count
+    if ip.version == 6:
+        # One home or phone gets a whole /64: count it as one client, as django-ratelimit does.
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return str(ip)
+
+
+KNOWN_DEVICE_COOKIE = "known_phone"
+_SALT = "portal.accounts.known_device"
+
+
+def remember_device(response, phone):
+    """After a sign-in: this browser is the resident's own, for a year (a signed cookie)."""
+    response.set_signed_cookie(
+        KNOWN_DEVICE_COOKIE,
+        phone,
+        salt=_SALT,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def is_known_device(request, phone):
+    """Whether this browser signed in as ``phone`` before (OWASP's "device cookie")."""
+    known = request.get_signed_cookie(KNOWN_DEVICE_COOKIE, default=None, salt=_SALT)
+    return known == phone

@@ -8,7 +8,9 @@ They slow whoever asks or guesses, never the resident the number belongs to:
 - per number and client, codes in an hour: a stranger who uses up their own budget for a
   resident's number leaves the resident's budget whole;
 - per number from everyone together, codes in an hour: a ceiling against flooding one phone,
-  set well above what one client may ask for;
+  set well above what one client may ask for. A browser the resident signed in on before
+  (a signed "known device" cookie) is not held by it, so strangers from many addresses who
+  use it up still cannot keep the resident out;
 - wrong guesses per client in 10 minutes (the cache; the database keeps the rules that
   matter with the cache down: 5 guesses a code, a growing wait per attempt).
 """
@@ -21,7 +23,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_ratelimit.core import get_usage
 
-from portal.accounts.clients import client_ip
+from portal.accounts.clients import client_ip, is_known_device
 from portal.accounts.models import SignInCode
 
 TEN_MINUTES = 600
@@ -90,20 +92,19 @@ def _counted(codes, limit, seconds, reason):
 def refusal_for_code(request, send_to):
     """Why a code to ``send_to`` must not go for this ``request``, or ``None`` if it may."""
     client = client_ip(request)
-    return (
-        _cache_refusal(request)
-        or _counted(
-            SignInCode.objects.filter(sent_to=send_to, client=client),
-            settings.SIGNIN_CODES_PER_NUMBER_PER_CLIENT,
-            HOUR,
-            "number",
-        )
-        or _counted(
-            SignInCode.objects.filter(sent_to=send_to),
-            settings.SIGNIN_CODES_PER_NUMBER,
-            HOUR,
-            "number",
-        )
+    refusal = _cache_refusal(request) or _counted(
+        SignInCode.objects.filter(sent_to=send_to, client=client),
+        settings.SIGNIN_CODES_PER_NUMBER_PER_CLIENT,
+        HOUR,
+        "number",
+    )
+    if refusal or is_known_device(request, send_to):
+        return refusal
+    return _counted(
+        SignInCode.objects.filter(sent_to=send_to),
+        settings.SIGNIN_CODES_PER_NUMBER,
+        HOUR,
+        "number",
     )
 
 

@@ -36,7 +36,8 @@ class Outcome(enum.Enum):
     WRONG = "wrong"  # try again, tries are left
     EXPIRED = "expired"  # the code ran out of time: ask for a new one (not a wrong guess)
     NEW_CODE_NEEDED = "new_code_needed"  # used, never asked for, or too many wrong tries
-    WAIT = "wait"  # guessing too fast
+    WAIT = "wait"  # guessing this code too fast: a few seconds
+    TOO_MANY = "too_many"  # this client typed too many codes: minutes
 
 
 @dataclasses.dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts import code_limits, code_pages, fresh_code, signin
+from portal.accounts.clients import remember_device
 from portal.accounts.forms import CodeForm, HomeForm, NameForm, PhoneForm
 
 SESSION_KEY = "signin"
@@ -76,7 +77,7 @@ def signin_code(request):
 def _verify(request, phone, attempt, form):
     """Check the typed code, unless this client is guessing too fast."""
     if code_limits.guessing_too_fast(request):
-        return signin.Outcome.WAIT, None
+        return signin.Outcome.TOO_MANY, None
     return signin.verify_code(phone, attempt, form.cleaned_data["code"])
 
 
@@ -86,6 +87,10 @@ def outcome_message(outcome, wrong=None):
         return wrong or _("That code is not right. Check the digits and try again.")
     if outcome is signin.Outcome.WAIT:
         return _("Please wait a few seconds, then try the code again.")
+    if outcome is signin.Outcome.TOO_MANY:
+        return _(
+            "Too many codes were typed on this device. Please wait 10 minutes, then try again."
+        )
     if outcome is signin.Outcome.EXPIRED:
         return _(
             "This code has run out of time: codes work for 10 minutes. Ask for a new code below."
@@ -100,8 +105,11 @@ def _signed_in(request, user, next_url):
     fresh_code.mark_fresh(request)
     if first_time:
         request.session["welcome_next"] = next_url
-        return redirect("welcome_name")
-    return redirect(next_url)
+        response = redirect("welcome_name")
+    else:
+        response = redirect(next_url)
+    remember_device(response, user.phone)
+    return response
 
 
 @login_required

@@ -441,8 +441,8 @@ def test_the_hospital_used_last_time_comes_first_on_the_next_visit(signed_in, bo
     assert html.index("Ruijin Hospital") < html.index("Huashan Hospital")
 
 
-def test_staff_have_no_booking_pages(client, volunteer):
-    client.force_login(volunteer)
+def test_staff_have_no_booking_pages(client, volunteer, staff_login):
+    staff_login(volunteer)
     assert client.get(ENGLISH).status_code == 403
 
 

@@ -147,9 +147,7 @@ def test_codes_have_their_own_hourly_budget_and_the_page_says_when_it_is_used_up
     response = _ask(_client("198.51.100.2"), "+8613900002002", language="/en")
     refused = Message.objects.get(recipient="+8613900002002")
     assert (refused.status, refused.error_code) == (Status.CANCELLED, "codes_cap")
-    assert "We could not send a code just now because very many are being sent." in _said(
-        response
-    )
+    assert "We could not send a code just now because very many are being sent." in _said(response)
 
 
 def test_knowing_a_residents_number_does_not_lock_them_out(settings):
@@ -197,3 +195,21 @@ def memory_backend(settings, django_capture_on_commit_callbacks):
     backend_for.cache_clear()
     yield memory
     backend_for.cache_clear()
+
+
+def test_strangers_on_many_addresses_cannot_keep_the_resident_out_of_their_own_browser(
+    settings,
+):
+    """Four addresses fill the number's hourly ceiling; the browser the resident signed in
+    on before is not held by it (a signed "known device" cookie)."""
+    get_user_model().objects.filter(phone=RESIDENT).update(last_login="2026-11-01T09:00Z")
+    residents_browser = _client("198.51.100.20")
+    _ask(residents_browser, RESIDENT)
+    residents_browser.post("/signin/code/", {"code": code_sent_to(RESIDENT)})
+    residents_browser.post("/signout/")
+    for n in range(settings.SIGNIN_CODES_PER_NUMBER):
+        _ask(_client(f"203.0.113.{n // 5}"), RESIDENT)
+    assert "refused" in _said(_ask(_client("198.51.100.99"), RESIDENT))  # a stranger's browser
+    response = _ask(residents_browser, RESIDENT, language="/en")
+    assert "We did not send" not in _said(response)
+    assert residents_browser.post("/signin/code/", {"code": code_sent_to(RESIDENT)})["Location"]
