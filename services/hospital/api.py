@@ -66,10 +66,12 @@ from services.hospital.refusals import (
     SessionClosed,
     SessionFull,
     Suspended,
+    TapKeyTaken,
     WindowClosed,
     already_booked,
     hotline_number,
     session_full,
+    tap_key_taken,
 )
 from services.hospital.rules import (
     can_cancel,
@@ -100,6 +102,7 @@ __all__ = [
     "SessionClosed",
     "SessionFull",
     "Suspended",
+    "TapKeyTaken",
     "WindowClosed",
     "appointments_for",
     "book",
@@ -282,10 +285,11 @@ def book(session, patient, *, acting_user, channel, idempotency_key, now=None):
 
     Refusals raise a :class:`BookingRefused` with nothing written: :class:`NoIdentity`,
     :class:`SessionClosed`, :class:`NotOpenYet`, :class:`WindowClosed`, :class:`AlreadyBooked`,
-    :class:`Suspended`, :class:`QuotaReached`, :class:`SessionFull` or
-    :class:`ProviderUnavailable`. On success writes a ``booked_appointment`` audit entry and,
-    once committed, sends the confirmation (code, hospital, department, date, time, address,
-    what to bring) by the patient's preferred channel.
+    :class:`Suspended`, :class:`QuotaReached`, :class:`SessionFull`,
+    :class:`ProviderUnavailable` or :class:`TapKeyTaken` (the key is another patient's). On
+    success writes a ``booked_appointment`` audit entry and, once committed, sends the
+    confirmation (code, hospital, department, date, time, address, what to bring) by the
+    patient's preferred channel.
 
     A hospital with its own booking system is asked before the portal takes the place, outside
     any transaction, so a slow answer holds up no one else's booking; if the portal then
@@ -318,16 +322,31 @@ def book(session, patient, *, acting_user, channel, idempotency_key, now=None):
         return _take_the_place(
             proposed, acting_user=acting_user, channel=channel, consent=consent, now=now
         )
+    except TapKeyTaken:
+        # The hospital knows bookings by this key: what it answered may be the other
+        # patient's booking, so it is not cancelled there. Staff check it by hand.
+        if proposed.provider_booking_id:
+            logger.error(
+                "hospital provider %s: booking %s was made with a key another patient's "
+                "appointment took meanwhile; check it by hand",
+                provider.name,
+                proposed.provider_booking_id,
+            )
+        raise
     except BookingRefused:
         _withdraw(provider, proposed)
         raise
 
 
 def _booked_with(idempotency_key, patient):
-    """The appointment an earlier tap with this key made, if any."""
+    """The appointment an earlier tap with this key made, if any.
+
+    Raises :class:`TapKeyTaken` when the key is another patient's, so that appointment is
+    never returned (shown) to someone else.
+    """
     existing = Appointment.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None and existing.patient_id != patient.pk:
-        raise ValueError("This idempotency key was used for another patient.")
+        raise tap_key_taken()
     return existing
 
 
@@ -431,7 +450,9 @@ def _create(proposed, person, identity, *, acting_user, channel, consent, now):
             if held is not None:
                 raise already_booked(held) from None
             if Appointment.objects.filter(idempotency_key=proposed.idempotency_key).exists():
-                raise  # a caller bug: the key was checked under the lock
+                # This patient's taps wait for each other on the lock, so another patient's
+                # booking took the key just now.
+                raise tap_key_taken() from None
     raise RuntimeError("could not find a free confirmation code")
 
 

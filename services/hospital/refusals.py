@@ -115,6 +115,24 @@ class CancelRefused(BookingRefused):
     instead = _("If you cannot go, call the hospital on %(phone)s, or call %(hotline)s.")
 
 
+class TapKeyTaken(BookingRefused):
+    """The booking's key names another patient's appointment: nothing is booked, and that
+    appointment is neither shown nor changed."""
+
+    instead = _(
+        "Start again from the hospital booking page, or call %(hotline)s and a person will "
+        "help you."
+    )
+
+
+def tap_key_taken():
+    """The refusal for a booking whose key was used for another patient's appointment."""
+    return TapKeyTaken(
+        _("This page was left open from an earlier visit, so nothing was booked."),
+        code="tap_key_taken",
+    )
+
+
 def session_full():
     """The refusal for a session with no place left (checked, or lost at the last moment)."""
     return SessionFull(_("Sorry, this time is fully booked."), code="session_full")

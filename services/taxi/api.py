@@ -25,7 +25,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +57,7 @@ __all__ = [
     "PickupTooFarAhead",
     "RideAlreadyActive",
     "RideRefused",
+    "TapKeyTaken",
     "active_ride",
     "apply_event",
     "cancel_ride",
@@ -114,6 +115,12 @@ class NotCancellable(RideRefused):
     """The ride has ended or the trip has begun: it can no longer be cancelled."""
 
 
+class TapKeyTaken(RideRefused):
+    """The tap's key names another resident's ride (a page left open when someone else
+    signed in on the same device, or a forged form): nothing is booked, and that ride is
+    neither shown nor changed."""
+
+
 # ---------------------------------------------------------------------------------------------
 # Booking and cancelling
 
@@ -146,9 +153,10 @@ def request_ride(
 
     A resident has one active ride at a time: another raises :class:`RideAlreadyActive` (with
     the active ride), unless a helper books a second one on purpose (``second_ride=True``).
-    Other refusals raise :class:`NoPickupAddress`, :class:`PickupTooFarAhead` or
-    :class:`PickupInThePast`, with nothing written. Writes a ``booked_taxi`` audit entry; the
-    order goes to the dispatch provider once the booking is committed.
+    Other refusals raise :class:`NoPickupAddress`, :class:`PickupTooFarAhead`,
+    :class:`PickupInThePast` or :class:`TapKeyTaken` (the key is another resident's), with
+    nothing written. Writes a ``booked_taxi`` audit entry; the order goes to the dispatch
+    provider once the booking is committed.
     """
     channel = Channel(channel)
     # Cut to the column's length before looking it up, so a long key finds its own ride.
@@ -167,7 +175,7 @@ def request_ride(
         existing = Ride.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             if existing.resident_id != resident.pk:
-                raise ValueError("This idempotency key was used for another resident's ride.")
+                raise _tap_key_taken()
             return existing
 
         pickup_address = (pickup_address or person.home_address or "").strip()
@@ -192,19 +200,25 @@ def request_ride(
                 ride=active[0],
             )
 
-        ride = Ride.objects.create(
-            resident=resident,
-            requested_by=acting_user,
-            channel=channel,
-            consent=consent,
-            pickup_address=pickup_address[:200],
-            pickup_note=(pickup_note or "").strip()[:200],
-            destination=(destination or "").strip()[:200],
-            pickup_at=pickup_at,
-            driver_notes=(driver_notes or "").strip()[:300],
-            provider=get_provider().name,
-            idempotency_key=idempotency_key,
-        )
+        try:
+            with transaction.atomic():
+                ride = Ride.objects.create(
+                    resident=resident,
+                    requested_by=acting_user,
+                    channel=channel,
+                    consent=consent,
+                    pickup_address=pickup_address[:200],
+                    pickup_note=(pickup_note or "").strip()[:200],
+                    destination=(destination or "").strip()[:200],
+                    pickup_at=pickup_at,
+                    driver_notes=(driver_notes or "").strip()[:300],
+                    provider=get_provider().name,
+                    idempotency_key=idempotency_key,
+                )
+        except IntegrityError:
+            # The key is the only unique field, and this resident's own taps wait for each
+            # other on the lock above: another resident's booking took the key just now.
+            raise _tap_key_taken() from None
         audit.record(
             resident,
             "booked_taxi",
@@ -311,6 +325,16 @@ def active_ride(resident):
 
 # ---------------------------------------------------------------------------------------------
 # Inside
+
+
+def _tap_key_taken():
+    return TapKeyTaken(
+        _(
+            "This page was left open from an earlier visit, so nothing was booked. "
+            "Tap the button again to call a taxi."
+        ),
+        code="tap_key_taken",
+    )
 
 
 def _check_pickup_time(pickup_at):

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from services.taxi import words
 from services.taxi.assisted import mark_needs_help
 from services.taxi.models import FINAL_STATUSES, Ride, RideEvent, Status, may_move
+from services.taxi.providers.base import minutes_away
 from services.taxi.queueing import queue_dispatch, queue_provider_cancel
 from services.taxi.telling import tell
 
@@ -38,9 +39,16 @@ def apply_event(provider, event_id, kind, data=None):
     that car details missing so far are filled in. Events about an earlier dispatch attempt
     (before the portal asked again) are kept but ignored. A ``driver_cancelled`` makes the
     portal ask the provider again, up to :data:`MAX_REDISPATCHES` times, then it is "no car".
+
+    Raises ``ValueError``, with nothing written, when ``minutes_away`` is not a sane number
+    (see :func:`services.taxi.providers.base.minutes_away`).
     """
     data = dict(data or {})
     event_id, kind = str(event_id), str(kind)
+    if data.get("minutes_away") is not None:
+        # Checked before anything is kept: the same on SQLite and PostgreSQL, whose JSON
+        # column refuses NaN and Infinity.
+        data["minutes_away"] = minutes_away(data["minutes_away"])
     if RideEvent.objects.filter(provider=provider, event_id=event_id).exists():
         return False
     with transaction.atomic():
@@ -123,10 +131,9 @@ def _take_car_details(ride, data, *, overwrite):
 
 
 def _take_minutes(ride, data):
-    """Keep ``data``'s "minutes away" on ``ride``; True if it said a different number."""
-    try:
-        minutes = max(0, min(int(data["minutes_away"]), 999))
-    except (KeyError, TypeError, ValueError):
+    """Keep ``data``'s "minutes away" (checked by apply_event) on ``ride``; True if new."""
+    minutes = data.get("minutes_away")
+    if minutes is None:
         return False
     changed = minutes != ride.minutes_away
     ride.minutes_away = minutes

@@ -5,6 +5,7 @@ asked on their own pages, one question each, then a check-your-answers page book
 """
 
 import contextlib
+import re
 import uuid
 
 from django.http import Http404, JsonResponse
@@ -46,6 +47,21 @@ def _own_ride(request, ride_id):
     return ride
 
 
+# Our pages hand out hex keys. Letters, digits, "-" and "_" are let through too; anything
+# else (NUL, spaces, markup) was not made by us.
+_KEY = re.compile(r"[A-Za-z0-9_-]{1,80}")
+
+
+def _posted_key(request):
+    """The tap's key from the form, or "" when it is missing or not one of ours.
+
+    A garbled or forged key (blank, too long, or with characters such as NUL that PostgreSQL
+    refuses even to look up) is treated as no key, not as a server error.
+    """
+    key = request.POST.get("key", "").strip()
+    return key if _KEY.fullmatch(key) else ""
+
+
 @resident_required
 @require_http_methods(["GET", "POST"])
 def start(request):
@@ -58,12 +74,17 @@ def start(request):
                 request.user,
                 acting_user=request.user,
                 channel=Channel.WEB,
-                idempotency_key=request.POST.get("key") or uuid.uuid4().hex,
+                idempotency_key=_posted_key(request) or uuid.uuid4().hex,
             )
         except api.RideAlreadyActive as refusal:
             return redirect("taxi:ride", ride_id=refusal.ride.pk)
         except api.RideRefused as refusal:
-            context = {"error": str(refusal), "key": uuid.uuid4().hex}
+            # Includes TapKeyTaken: say so and offer a fresh tap, never the other ride.
+            context = {
+                "error": str(refusal),
+                "key": uuid.uuid4().hex,
+                "active": api.active_ride(request.user),
+            }
             return render(request, "taxi/start.html", context)
         return redirect("taxi:ride", ride_id=ride.pk)
     context = {"key": uuid.uuid4().hex, "active": api.active_ride(request.user)}
@@ -200,7 +221,7 @@ def _next_step(state, resident, step, changing):
 @require_http_methods(["GET", "POST"])
 def check(request):
     """Check your answers, each with a change link; one button books the taxi."""
-    posted_key = request.POST.get("key", "") if request.method == "POST" else ""
+    posted_key = _posted_key(request) if request.method == "POST" else ""
     if posted_key:
         # A second tap of the confirm button, after the first booked: that ride.
         booked = api.history(request.user).filter(idempotency_key=posted_key).first()

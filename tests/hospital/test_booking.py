@@ -260,9 +260,9 @@ def test_a_double_tap_books_once(patient, monday):
     assert AuditEntry.objects.filter(resident=patient, action="booked_appointment").count() == 1
 
 
-def test_a_tap_key_used_for_someone_else_is_a_bug(patient, other_patient, monday):
+def test_a_tap_key_used_for_someone_else_is_refused(patient, other_patient, monday):
     book(monday, patient, key="shared")
-    with pytest.raises(ValueError):
+    with pytest.raises(api.TapKeyTaken):
         book(monday, other_patient, key="shared")
 
 

@@ -64,6 +64,7 @@ def _manage(*args, **variables):
             "DJANGO_ENV",
             "DJANGO_SECRET_KEY",
             "ALLOWED_HOSTS",
+            "PUBLIC_BASE_URL",
             "DJANGO_DEBUG",
             # `make test` sets it for Playwright; the deploy check rightly refuses it.
             "DJANGO_ALLOW_ASYNC_UNSAFE",
@@ -81,6 +82,7 @@ def _manage(*args, **variables):
 
 PRODUCTION = {
     "DJANGO_ENV": "production",
+    # 55 random characters: production refuses fewer than 50.
     "DJANGO_SECRET_KEY": "x7#k2!pQ9zLm4@vR8wN1sT6yB3cF5hJ0dG-aE_uI+oP^qZ&rY*eW%tX",
     "ALLOWED_HOSTS": "portal.example.cn",
     "PUBLIC_BASE_URL": "https://portal.example.cn",

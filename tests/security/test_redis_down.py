@@ -7,8 +7,8 @@ from django.core.cache import caches
 from django.test import Client
 
 from portal.accounts import signin
-from portal.settings import caches_for
 from portal.notifications.models import Message, Status
+from portal.settings import caches_for
 from tests.support.phones import code_sent_to
 
 pytestmark = pytest.mark.django_db

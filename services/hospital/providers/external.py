@@ -40,6 +40,10 @@ from services.hospital.providers.base import BookingProvider, ProviderError, Pro
 
 logger = logging.getLogger(__name__)
 
+# The most places one session may have: far beyond any morning's patients, and well inside
+# the column (a small integer).
+MAX_PLACES = 2000
+
 
 def _is_loopback(host):
     if host == "localhost":
@@ -81,9 +85,13 @@ class ExternalProvider(BookingProvider):
     @staticmethod
     def _json(response):
         try:
-            return response.json()
+            answer = response.json()
         except ValueError as error:
             raise ProviderError(f"not JSON (HTTP {response.status_code})") from error
+        # Every answer is an object: a list or a number would fail later, as a server error.
+        if not isinstance(answer, dict):
+            raise ProviderError(f"not a JSON object (HTTP {response.status_code})")
+        return answer
 
     # -- The interface ----------------------------------------------------------------------
 
@@ -141,13 +149,16 @@ class ExternalProvider(BookingProvider):
         if response.status_code != 200:
             raise ProviderError(f"sessions answered HTTP {response.status_code}")
         changed = 0
-        for item in self._json(response).get("sessions") or []:
+        sessions = self._json(response).get("sessions") or []
+        if not isinstance(sessions, list):
+            raise ProviderError("sessions answered without a list of sessions")
+        for item in sessions:
             try:
                 day = datetime.date.fromisoformat(item["date"])
                 period = Period(item["period"])
                 starts = datetime.time.fromisoformat(item["starts_at"])
                 ends = datetime.time.fromisoformat(item["ends_at"])
-                capacity = max(0, int(item["capacity"]))
+                capacity = _places(item["capacity"])
             except (KeyError, TypeError, ValueError):
                 logger.warning("hospital sync: a session we cannot read was skipped: %r", item)
                 continue
@@ -178,6 +189,18 @@ class ExternalProvider(BookingProvider):
                     session.save(update_fields=["starts_at", "ends_at", "capacity"])
                     changed += 1
         return changed
+
+
+def _places(value):
+    """A session's places as the hospital gave them: a whole number from 0 to MAX_PLACES.
+
+    Anything else (a bool, a string, a fraction, NaN, Infinity, a negative or an absurd
+    number, which Python's JSON all reads) raises ``ValueError``, so that session is skipped
+    rather than stopping the sync or being stored differently by SQLite and PostgreSQL.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_PLACES:
+        raise ValueError(f"places must be a whole number from 0 to {MAX_PLACES}, not {value!r}")
+    return value
 
 
 def _id_hash_of(appointment):

@@ -32,7 +32,10 @@ Webhooks: ``POST`` with a JSON event, or ``{"events": [event, ...]}``::
 signed in the header ``X-Dispatch-Signature: t=<unix seconds>,v1=<hex>``, where ``<hex>`` is
 HMAC-SHA256 with the webhook secret over ``"<t>.<raw body>"``. Several ``v1=`` may be given
 (while the company rotates its secret); one must match. A timestamp more than five minutes
-from now (either way) is refused, so a captured request cannot be replayed later.
+from now (either way) is refused, so a captured request cannot be replayed later. A webhook
+with any event that is not valid (no ``event_id`` or ``type``, a ``minutes_away`` that is not
+a number from 0 to 1440, or NaN, Infinity or a NUL character anywhere) is answered 400 and
+none of its events is applied.
 """
 
 import hashlib
@@ -116,8 +119,10 @@ def signature_is_valid(header, body, secret, now=None):
 def event_from(item):
     """One webhook event (a dict from the company) as a :class:`WebhookEvent`.
 
-    Raises ``ValueError`` when it has no ``event_id`` or ``type``. A type the portal does not
-    know is passed on as it came: it is kept, and changes nothing.
+    Raises ``ValueError`` when it has no ``event_id`` or ``type``, or when
+    :class:`WebhookEvent` refuses what it carries (a ``minutes_away`` that is not a number
+    from 0 to a day; NaN, Infinity or a NUL character). A type the portal does not know is
+    passed on as it came: it is kept, and changes nothing.
     """
     if not isinstance(item, dict):
         raise ValueError("an event must be a JSON object")
@@ -208,7 +213,10 @@ class HttpDispatchProvider(DispatchProvider):
         data.update(_car_data(order.get("car")))
         if order.get("last_event_id"):
             data["last_event_id"] = str(order["last_event_id"])
-        return WebhookEvent(f"poll:{order_id}:{state}"[:100], kind, data)
+        try:
+            return WebhookEvent(f"poll:{order_id}:{state}"[:100], kind, data)
+        except ValueError as error:  # an absurd "minutes away": the answer is not usable
+            raise ProviderError(f"the order is not valid: {error}") from error
 
     # -- webhooks ------------------------------------------------------------------------------
 
