@@ -171,6 +171,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -----------------------------------------------------------------
 
+
 # Two caches, so each use decides what happens when Redis is down:
 # - "default" fails open: a read gives nothing and a write is skipped, as if empty. Wagtail's
 #   page and site caches, the per-client request limits (django-ratelimit, which then counts
