@@ -172,15 +172,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache -----------------------------------------------------------------
 
 
-# Two caches, so each use decides what happens when Redis is down:
-# - "default" fails open: a read gives nothing and a write is skipped, as if empty. Wagtail's
-#   page and site caches, the per-client request limits (django-ratelimit, which then counts
-#   from the database where it matters) and the taxi poller's marks live here; none of them
-#   may turn a Redis outage into a site outage.
-# - "counters" raises, so its callers choose: the outbox's hourly totals count rows in the
-#   database instead (portal/notifications/limits.py).
 def caches_for(redis_url):
-    """The CACHES setting for ``redis_url``, or local memory without one."""
+    """The CACHES setting for ``redis_url``, or local memory without one.
+
+    Two caches, so each use decides what happens when Redis is down:
+
+    - "default" fails open: a read gives nothing and a write is skipped, as if empty.
+      Wagtail's page and site caches, the per-client request limits (django-ratelimit; the
+      sign-in then counts clients in the database) and the taxi poller's marks live here;
+      none of them may turn a Redis outage into a site outage.
+    - "counters" raises, so its callers choose: the outbox's hourly totals count rows in
+      the database instead (portal/notifications/limits.py).
+    """
     if not redis_url:
         return {
             name: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name}

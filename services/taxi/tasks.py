@@ -205,6 +205,8 @@ def _not_looked_at_lately(rides, in_budget):
     for ride_id in list(rides.values_list("pk", flat=True)):
         if not in_budget():
             return
+        # With Redis down cache.add answers nothing (the default cache fails open), so no
+        # ride is polled this minute: webhooks still arrive, and polling resumes with Redis.
         # cache.add is atomic: two overlapping runs never take the same ride. The key names
         # the interval (rather than trusting the cache's own expiry) so the portal's clock
         # decides when a ride is due again, whichever cache holds the mark.
