@@ -6,6 +6,8 @@ webhook with an absurd "minutes away" is refused whole, the same on SQLite and P
 # name so pytest finds them here, and each test's arguments then "redefine" them.
 # ruff: noqa: F811
 
+import time
+
 import pytest
 
 from portal.audit.models import AuditEntry
@@ -332,3 +334,11 @@ def test_a_hospital_answer_that_is_not_an_object_is_the_hospital_failing(
     day = datetime.date(2026, 11, 20)
     with pytest.raises(ProviderError):
         provider.sync(internal, day, day)
+
+
+def test_a_signature_with_non_ascii_characters_is_refused_not_a_server_error(
+    ride, dispatch, at_home
+):
+    signature = f"t={int(time.time())},v1=é{'0' * 63}"
+    assert dispatch.send_event(ride.provider_order_id, "car_found", signature=signature) == 403
+    _nothing_changed(ride, at_home)

@@ -112,7 +112,10 @@ def signature_is_valid(header, body, secret, now=None):
         return False
     expected = sign(secret, timestamp, body)
     # Compare every candidate, so the time taken does not say which one was close.
-    matches = [hmac.compare_digest(expected, candidate) for candidate in signatures]
+    # As bytes: compare_digest refuses str with non-ASCII characters (a 500, not a "no").
+    matches = [
+        hmac.compare_digest(expected.encode(), candidate.encode()) for candidate in signatures
+    ]
     return any(matches)
 
 
