@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts import code_limits, code_pages, fresh_code, signin
@@ -42,6 +43,7 @@ def signin_phone(request):
     return render(request, "accounts/signin_phone.html", {"form": form, "next": next_url})
 
 
+@never_cache  # it shows the number being signed in
 @require_http_methods(["GET", "POST"])
 def signin_code(request):
     """Step 2: the code from the SMS or call; or ask for a new one, or a call instead."""

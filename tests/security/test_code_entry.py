@@ -108,3 +108,8 @@ def test_two_residents_racing_for_one_new_number_end_in_words_not_a_500(resident
     assert get_user_model().objects.get(phone=new) == resident
     neighbour.refresh_from_db()
     assert neighbour.phone == "+8613800000002"
+
+
+def test_the_code_page_that_shows_the_number_is_never_cached():
+    client = _asked()
+    assert "no-store" in client.get("/signin/code/")["Cache-Control"]
