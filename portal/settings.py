@@ -450,7 +450,6 @@ AXES_LOCKOUT_TEMPLATE = "accounts/staff_locked_out.html"
 # No row per successful sign-in: residents' usernames are their phone numbers.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
-if env_bool("BEHIND_TLS_PROXY", default=False):
-    # Behind our own proxy every request comes from the proxy: count by the address the
-    # proxy saw, the last one in X-Forwarded-For (earlier ones are the client's to forge).
-    AXES_CLIENT_IP_CALLABLE = "portal.accounts.staff_security.client_address"
+# The same client address as the sign-in code limits: behind our own proxy, the one the
+# proxy saw (else every guess would seem to come from the proxy, and lock a name everywhere).
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.clients.client_ip"

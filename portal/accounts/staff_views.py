@@ -74,7 +74,11 @@ def _confirm(device, code):
 
 @require_POST
 def staff_session_extend(request):
-    """Called by the time-out warning's "stay signed in" button: any request renews the session."""
+    """Called by the time-out warning's "stay signed in" button.
+
+    StaffSecurityMiddleware renews the session on any request when a minute has passed
+    since the last renewal, as it has by the time the warning shows.
+    """
     if not (request.user.is_authenticated and request.user.is_staff):
         return HttpResponseForbidden()
     return HttpResponse(status=204)
@@ -82,8 +86,12 @@ def staff_session_extend(request):
 
 @login_required(login_url="wagtailadmin_login")
 def staff_resubmit(request):
-    """After signing in again: the form that was sent when the session had ended, to send again."""
+    """After signing in again: the form that was sent when the session had ended, to send again.
+
+    Shown once, and only to the staff member who typed it (the middleware signs the
+    person out of the old session and keeps it under their id).
+    """
     kept = request.session.pop(KEPT_KEY, None)
-    if not kept or not request.user.is_staff:
+    if not kept or not request.user.is_staff or kept.get("user") != request.user.pk:
         return redirect("/admin/")
     return render(request, "accounts/staff_resubmit.html", {"kept": kept})
