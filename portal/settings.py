@@ -433,7 +433,8 @@ LOGGING = {
     # Wagtail logs every page edit and background task at INFO, the Twilio SDK every request
     # with its headers: too chatty for a console.
     "loggers": {
-        name: {"level": "WARNING"} for name in ("wagtail", "django_tasks", "modelsearch", "twilio")
+        name: {"level": "WARNING"}
+        for name in ("wagtail", "django_tasks", "modelsearch", "twilio", "axes")
     },
 }
 

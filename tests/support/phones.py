@@ -7,6 +7,7 @@ here, as a resident reads their phone.
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 from portal.notifications.backends import console, memory
@@ -24,8 +25,14 @@ def last_text_to(phone):
         if message.recipient == phone:
             return message.text_to_send()
     entry = console.last_received(phone, kept=console.received)
-    if entry is None:
+    waited = 0.0
+    while entry is None and waited < 5:  # a page served by gunicorn may still be sending
         entry = console.last_received(phone, path=SERVER_PHONE_INBOX)
+        if entry is None and SERVER_PHONE_INBOX.exists():
+            time.sleep(0.1)
+            waited += 0.1
+        else:
+            break
     if entry is None:
         raise AssertionError(f"{phone} received nothing")
     return entry["text"]
