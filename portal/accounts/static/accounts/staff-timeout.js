@@ -1,4 +1,4 @@
-/* Warn staff one minute before the idle time-out, with a button to stay signed in.
+/* Warn staff at least one minute before the idle time-out, with a button to stay signed in.
    Without JavaScript the session simply ends and the next page asks to sign in again. */
 (function () {
   var script = document.currentScript;
@@ -6,7 +6,9 @@
   var extendUrl = script.getAttribute("data-extend-url");
   var config = document.getElementById("wagtail-config");
   var csrf = config ? JSON.parse(config.textContent).CSRF_TOKEN : "";
-  var warnBefore = 60;
+  // The server renews the session at most once a minute, so the time-out may come up to a
+  // minute before idle seconds after this page loaded: warn two minutes ahead.
+  var warnBefore = 120;
   var timer;
   var dialog = document.createElement("dialog");
   dialog.setAttribute("aria-labelledby", "staff-timeout-title");
