@@ -1,6 +1,7 @@
 """The authenticator (TOTP) step for staff: enrol once with a QR code, then a code each sign-in."""
 
 import base64
+import unicodedata
 
 import segno
 from django import forms
@@ -49,7 +50,8 @@ def staff_2fa(request):
         )
     form = AuthenticatorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"].replace(" ", "")
+        # Full-width digits (what Chinese input methods type) become ASCII, as on every code box.
+        code = "".join(unicodedata.normalize("NFKC", form.cleaned_data["code"]).split())
         verified = match_token(request.user, code) if confirmed else _confirm(device, code)
         if verified is not None:
             otp_login(request, verified)

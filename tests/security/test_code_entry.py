@@ -113,3 +113,15 @@ def test_two_residents_racing_for_one_new_number_end_in_words_not_a_500(resident
 def test_the_code_page_that_shows_the_number_is_never_cached():
     client = _asked()
     assert "no-store" in client.get("/signin/code/")["Cache-Control"]
+
+
+def test_the_staff_authenticator_takes_full_width_digits(client, editor):
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(editor)
+    device = TOTPDevice.objects.get(user=editor, confirmed=True)
+    code = f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
+    typed = f"{code[:3]}\u3000{code[3:]}".translate(FULL_WIDTH)  # with a full-width space
+    response = client.post("/staff/2fa/", {"code": typed, "next": "/admin/"})
+    assert response["Location"] == "/admin/"
