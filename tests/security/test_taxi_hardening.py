@@ -28,7 +28,14 @@ from tests.hospital.conftest import (  # noqa: F401
     ruijin,
 )
 from tests.hospital.conftest import book as book_appointment
-from tests.taxi.conftest import HOME, at_home, dispatch, quiet, taxi_settings  # noqa: F401
+from tests.taxi.conftest import (  # noqa: F401
+    HOME,
+    at_home,
+    dispatch,
+    quiet,
+    ride,
+    taxi_settings,
+)
 from tests.taxi.helpers import CAR, book, taxi_messages
 
 pytestmark = pytest.mark.django_db
@@ -173,15 +180,6 @@ def test_a_booking_key_another_patient_takes_at_the_same_moment_is_refused_too(
 
 # ---------------------------------------------------------------------------------------------
 # Taxi: the dispatch company's "minutes away"
-
-
-@pytest.fixture
-def ride(at_home, dispatch, committed):
-    """王阿姨's ride, ordered from the fake company and waiting for a car."""
-    booked = committed(book, at_home)
-    booked.refresh_from_db()
-    assert booked.status == Status.LOOKING
-    return booked
 
 
 def _nothing_changed(ride, at_home):

@@ -166,3 +166,15 @@ def dispatch(settings):
         settings.TAXI_HTTP_BASE_URL = fake.base_url
         yield fake
         assert fake.errors == []
+
+
+@pytest.fixture
+def ride(at_home, dispatch, committed):
+    """王阿姨's ride, ordered from the fake company and waiting for a car."""
+    from services.taxi.models import Status
+    from tests.taxi.helpers import book
+
+    booked = committed(book, at_home)
+    booked.refresh_from_db()
+    assert booked.status == Status.LOOKING
+    return booked

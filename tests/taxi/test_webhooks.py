@@ -9,7 +9,7 @@ import pytest
 from services.taxi.models import Ride, RideEvent, Status
 from tests.support.fake_dispatch import signature_header
 from tests.taxi.conftest import DISPATCH_SECRET, DISPATCH_WEBHOOK_PATH
-from tests.taxi.helpers import book, taxi_messages
+from tests.taxi.helpers import taxi_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -19,15 +19,6 @@ CAR = {
     "driver_phone": "+8613711112222",
     "minutes_away": 5,
 }
-
-
-@pytest.fixture
-def ride(at_home, dispatch, committed):
-    """王阿姨's ride, ordered from the fake company and waiting for a car."""
-    booked = committed(book, at_home)
-    booked.refresh_from_db()
-    assert booked.status == Status.LOOKING
-    return booked
 
 
 def _status(ride):
