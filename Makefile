@@ -37,9 +37,10 @@ test: install $(CHROMIUM)  ## Run every test, browser tests included
 test-fast: install  ## Run the tests that need no browser
 	$(PY) -m pytest -m "not browser"
 
-lint: install  ## ruff
+lint: install  ## ruff, and the import boundaries of docs/architecture.md
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 check: install  ## Django's checks and migrations up to date
 	$(PY) manage.py check

@@ -23,7 +23,7 @@ from content.models import (
     ServiceIndexPage,
     ServicePage,
 )
-from services.hospital.demo import build_hospital_demo
+from services.registry import build_service_demos
 
 ZH, EN = "zh-hans", "en"
 
@@ -371,7 +371,7 @@ def build_demo(stdout=None):
         settings.ask_page = help_pages["ask-a-person"]
         settings.save()
         lines = _accounts(home)
-        lines.append(build_hospital_demo())
+        lines.extend(build_service_demos())
     if stdout is not None:
         for line in lines:
             stdout.write(line)

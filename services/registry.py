@@ -2,9 +2,13 @@
 
 Each entry names the URL of the service's web flow. A service whose app is not
 installed yet has no URL; callers then fall back to the page an editor chose.
+
+This module is the one door from ``content`` into the services (import-linter checks it):
+content asks here for a service's URL and for its demo data, never imports a service.
 """
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 BUILT_IN_SERVICES = {
@@ -25,3 +29,13 @@ def service_url(key):
         return reverse(entry[1])
     except NoReverseMatch:
         return None
+
+
+# Each service's demo data, as the dotted path of a function that builds it and returns a
+# line to print (``seed_demo`` calls them after the pages and the demo people exist).
+DEMO_DATA = ["services.hospital.demo.build_hospital_demo"]
+
+
+def build_service_demos():
+    """Build every service's demo data; return the lines they report."""
+    return [import_string(path)() for path in DEMO_DATA]
