@@ -48,6 +48,7 @@ case is reported, not judged).
 """
 
 import argparse
+import contextlib
 import datetime
 import hashlib
 import json
@@ -152,6 +153,7 @@ CODE_STATUS = re.compile(r'data-code-status="([a-z]*)"')
 OUTCOME_MARKERS = (
     ("wrong", ("验证码不对", "That code is not right")),
     ("wait", ("请等几秒钟", "Please wait a few seconds")),
+    ("too_many", ("输入验证码的次数太多", "Too many codes were typed")),
     ("expired", ("has run out of time",)),
     ("new_code_needed", ("已经不能用了", "can no longer be used")),
 )
@@ -503,14 +505,18 @@ class Portal:
 # -- residents -------------------------------------------------------------------------------------
 
 
-def sign_in(portal, national, database, start=None, source_ip=ATTACKER_ADDRESS):
-    """One resident's sign-in; returns the two step times and whether it worked."""
+def sign_in(portal, national, database, start=None, source_ip=ATTACKER_ADDRESS, browser=None):
+    """One resident's sign-in; returns the two step times and whether it worked.
+
+    ``browser`` is a session to sign in with and keep (the resident's own phone, whose cookies
+    stay); without one, a new session from ``source_ip`` is used and closed.
+    """
     phone = "+86" + national
     base_url = portal.base_url
     result = {"phone": phone, "request_ms": None, "verify_ms": None, "signed_in": False}
     result.update(error=None, code_sent=False, code_status=None)
     try:
-        with client_session(source_ip) as session:
+        with contextlib.nullcontext(browser) if browser else client_session(source_ip) as session:
             if start is not None:
                 start.wait(timeout=HTTP_TIMEOUT)
             token = signin_token(session, base_url)
@@ -670,6 +676,8 @@ def attack(portal, database, guess_counter, national, guesses, throttle_factor, 
                 evaluated += 1
             elif outcome == "wait":
                 refused[classify_wait(guess_counter, sent_at, throttle_until)] += 1
+            elif outcome == "too_many":
+                refused["guess_limit"] += 1
             elif outcome == "new_code_needed":
                 refused["no_code" if not code_live else "code_unusable"] += 1
             elif outcome == "expired":
@@ -827,7 +835,9 @@ def victim(portal, database, national, seed, attacker_addresses, max_requests):
     phone = "+86" + national
     problems = []
     log(f"victim: {phone} signs in from {VICTIM_ADDRESS} first")
-    first = sign_in(portal, national, database, source_ip=VICTIM_ADDRESS)
+    # The resident's own phone: one browser, whose cookies stay, as a phone's do.
+    phone_browser = client_session(VICTIM_ADDRESS)
+    first = sign_in(portal, national, database, browser=phone_browser)
     if not first["signed_in"]:
         problems.append(f"the resident's first sign-in failed: {first['error']}")
 
@@ -846,12 +856,13 @@ def victim(portal, database, national, seed, attacker_addresses, max_requests):
     tries, outcome = [], None
     began = time.monotonic()
     while time.monotonic() - began < VICTIM_WITHIN_S:
-        outcome = sign_in(portal, national, database, source_ip=VICTIM_ADDRESS)
+        outcome = sign_in(portal, national, database, browser=phone_browser)
         tries.append(outcome["error"] or "signed in")
         if outcome["signed_in"]:
             break
         time.sleep(min(VICTIM_RETRY_S, max(0.0, VICTIM_WITHIN_S - (time.monotonic() - began))))
     signed_in = bool(outcome and outcome["signed_in"])
+    phone_browser.close()
     return {
         "phone": phone,
         "first_sign_in": first["signed_in"],
