@@ -137,7 +137,8 @@ def test_every_hospital_page_has_no_axe_violations(
         # Signed in, the text size lives in the profile: choose it with the display form.
         page.goto(portal_url + "/display/?next=/hospital/")
         page.check(f"input[name=size][value={size}]")
-        page.click("button.button-action")
+        with page.expect_navigation():  # the next page, not the one being left
+            page.click("button.button-action")
         assert f"size-{size}" in page.evaluate("document.documentElement.className")
         assert page.url.endswith("/hospital/real-name/")
         assert_no_axe_violations(page, "real name")

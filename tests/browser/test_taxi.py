@@ -53,7 +53,8 @@ def test_the_taxi_pages_have_no_axe_violations(browser, portal_url, django_db_bl
         # Signed in, the text size lives in the profile: choose it with the display form.
         page.goto(portal_url + "/display/?next=/taxi/")
         page.check(f"input[name=size][value={size}]")
-        page.click("button.button-action")
+        with page.expect_navigation():  # the next page, not the one being left
+            page.click("button.button-action")
         assert f"size-{size}" in page.evaluate("document.documentElement.className")
         for step in ("start", "ride"):
             results = run_axe(page)
