@@ -182,6 +182,8 @@ class Enrolment(models.Model):
     class Meta:
         verbose_name = _("enrolment at a counter")
         verbose_name_plural = _("enrolments at a counter")
+        # Given to counter staff (portal.accounts.roles): what they do is done at a counter.
+        permissions = [("serve_at_counter", "Serves residents at a community centre counter")]
 
 
 class SavedPlace(models.Model):

@@ -5,6 +5,7 @@ their behalf, goes through :func:`record` (or :func:`record_view` from a view). 
 append-only; the resident reads them at /my-information/.
 """
 
+from portal.accounts.roles import SERVE_AT_COUNTER
 from portal.audit.models import AuditEntry, Channel
 from portal.audit.sentences import SENTENCES, VIEWS, role_of
 
@@ -13,13 +14,16 @@ def channel_for(actor, resident):
     """The channel an action by ``actor`` for ``resident`` came through, when nobody said.
 
     The portal itself is ``system``; the resident or a family member on the website is ``web``;
-    counter staff are ``counter``; other staff (volunteers, supervisors) are ``volunteer``.
+    staff who serve at a counter (``accounts.serve_at_counter``, given to counter staff) are
+    ``counter``; other staff (volunteers, supervisors) are ``volunteer``.
     """
     if actor is None:
         return Channel.SYSTEM
     if actor.pk == resident.pk or not actor.is_staff:
         return Channel.WEB
-    if actor.groups.filter(name="Counter staff").exists():
+    # A superuser holds every permission without being given it: that says nothing about
+    # where they work.
+    if actor.has_perm(SERVE_AT_COUNTER) and not actor.is_superuser:
         return Channel.COUNTER
     return Channel.VOLUNTEER
 

@@ -15,16 +15,18 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.roles import role_codes
 from portal.audit.models import Channel
 from portal.consent.models import GivenVia, Scope
 
-# Role snapshots hold group names; the first one found here names the role.
+# The role word, by the stable role code of portal.accounts.roles; a role snapshot holds the
+# actor's group names then, and the first role (in this order) among them names the role.
 ROLE_LABELS = {
-    "Volunteers": _("Volunteer"),
-    "Counter staff": _("Counter staff member"),
-    "Supervisors": _("Supervisor"),
-    "Administrators": _("Administrator"),
-    "Editors": _("Editor"),
+    "volunteer": _("Volunteer"),
+    "counter": _("Counter staff member"),
+    "supervisor": _("Supervisor"),
+    "administrator": _("Administrator"),
+    "editor": _("Editor"),
     "family": _("Family member"),
 }
 STAFF_LABEL = _("Staff member")
@@ -124,8 +126,9 @@ def role_of(user, resident=None):
 
 def _role_label(role):
     names = [name.strip() for name in role.split(",")]
-    for name, label in ROLE_LABELS.items():
-        if name in names:
+    codes = set(role_codes(names)) | set(names)
+    for code, label in ROLE_LABELS.items():
+        if code in codes:
             return label
     return STAFF_LABEL
 
