@@ -476,27 +476,34 @@ def cancel(appointment, *, acting_user, channel, now=None):
     consent = (
         require_consent(appointment.patient, Scope.HOSPITAL, acting_user) if on_behalf else None
     )
+    current = _with_hospital(Appointment.objects).get(pk=appointment.pk)
+    if current.status == Status.CANCELLED:
+        _copy(current, appointment)
+        return appointment
+    check_cancel(current, now)
+    # The hospital's own system is asked first, outside any transaction (as book does): a slow
+    # answer must not hold the appointment's row lock, or SQLite's whole database. Cancelling
+    # there is idempotent, so a cancel racing this one does no harm.
+    provider = get_provider(current.session.department.hospital)
+    try:
+        provider.cancel(current)
+    except ProviderError as error:
+        logger.warning("hospital provider %s could not cancel: %s", provider.name, error)
+        raise ProviderUnavailable(
+            _("We could not reach the hospital's booking system, so nothing was cancelled."),
+            code="provider_unavailable",
+            appointment=current,
+        ) from error
     with transaction.atomic():
-        locked = (
-            Appointment.objects.select_for_update()
-            .select_related("session__department__hospital", "patient")
-            .get(pk=appointment.pk)
-        )
-        if locked.status == Status.CANCELLED:
+        locked = _with_hospital(Appointment.objects.select_for_update()).get(pk=appointment.pk)
+        if locked.status == Status.CANCELLED:  # another cancel finished meanwhile
             _copy(locked, appointment)
             return appointment
-        check_cancel(locked, now)
-        hospital = locked.session.department.hospital
-        provider = get_provider(hospital)
-        try:
-            provider.cancel(locked)
-        except ProviderError as error:
-            logger.warning("hospital provider %s could not cancel: %s", provider.name, error)
-            raise ProviderUnavailable(
-                _("We could not reach the hospital's booking system, so nothing was cancelled."),
-                code="provider_unavailable",
-                appointment=locked,
-            ) from error
+        if locked.status != Status.BOOKED:  # checked in meanwhile: staff must sort it out
+            logger.error(
+                "appointment %s cancelled at the hospital but now %s", locked.pk, locked.status
+            )
+            check_cancel(locked, now)
         locked.status = Status.CANCELLED
         locked.cancelled_at = now
         locked.save(update_fields=["status", "cancelled_at", "updated_at"])
@@ -513,6 +520,10 @@ def cancel(appointment, *, acting_user, channel, now=None):
         telling.tell_cancelled(locked)
     _copy(locked, appointment)
     return appointment
+
+
+def _with_hospital(appointments):
+    return appointments.select_related("session__department__hospital", "patient")
 
 
 def move(appointment, new_status, *, now=None):

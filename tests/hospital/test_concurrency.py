@@ -226,3 +226,36 @@ def test_when_the_last_place_went_meanwhile_the_hospital_booking_is_cancelled_ag
     assert kept.patient.username == "race-patient-1"
     assert list(slow_hospital.live_bookings()) == [kept.provider_booking_id]
     assert [method for method, *_ in slow_hospital.requests] == ["POST", "POST", "DELETE"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_hospital_system_holds_up_no_booking_while_a_cancel_waits_for_it(slow_hospital):
+    """The hospital's system is asked to cancel outside any transaction, as for booking."""
+    session = _session(capacity=5)
+    Hospital.objects.filter(pk=session.department.hospital_id).update(provider="external")
+    first, second = _patients(2)
+    appointment = api.book(
+        session, first, acting_user=first, channel="web", idempotency_key="a", now=NOW
+    )
+    slow_hospital.hang_next(1, seconds=SLOW_ANSWER_S)
+    outcome = {}
+
+    def cancel_first():
+        try:
+            api.cancel(appointment, acting_user=first, channel="web", now=NOW)
+            outcome["first"] = "cancelled"
+        finally:
+            connection.close()
+
+    waiting = threading.Thread(target=cancel_first)
+    waiting.start()
+    time.sleep(0.5)  # the cancel is at the hospital by now, waiting for its answer
+    started = time.monotonic()
+    api.book(session, second, acting_user=second, channel="web", idempotency_key="b", now=NOW)
+    took = time.monotonic() - started
+    first_still_waiting = waiting.is_alive()
+    waiting.join(timeout=30)
+    assert first_still_waiting and took < 1.5
+    assert outcome == {"first": "cancelled"}
+    session.refresh_from_db()
+    assert session.booked == 1
