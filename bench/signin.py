@@ -161,6 +161,7 @@ OUTCOME_MARKERS = (
 REFUSAL_MARKERS = (
     ("client", "asked for too often from this device"),
     ("number", "this number has had several codes"),
+    ("number_ceiling", "this number has had very many codes"),
     ("busy", "very many are being sent"),
 )
 

@@ -34,7 +34,9 @@ HOUR = 3600
 class Refusal:
     """Why no code may go now, and how long until one may."""
 
-    reason: str  # "client" (this device asked too often) or "number" (this number had enough)
+    # "client": this device asked too often; "number": this device asked this number enough;
+    # "number_ceiling": this number had enough codes from everyone; "busy": the portal's budget.
+    reason: str
     wait_seconds: int
 
     @property
@@ -104,7 +106,7 @@ def refusal_for_code(request, send_to):
         SignInCode.objects.filter(sent_to=send_to),
         settings.SIGNIN_CODES_PER_NUMBER,
         HOUR,
-        "number",
+        "number_ceiling",
     )
 
 
