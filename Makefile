@@ -54,8 +54,11 @@ translations: install  ## Fail when a Chinese translation is missing (needs gett
 	$(PY) -m portal.i18n check
 	$(PY) -m portal.i18n compile
 
+# The queue names, from portal/queues.py (worked out only when a recipe uses them).
+QUEUES = $(shell $(PY) -c 'from portal.queues import ALL; print(",".join(ALL))')
+
 worker: install  ## A Celery worker for every queue (needs CELERY_BROKER_URL)
-	$(VENV)/bin/celery -A portal worker -Q urgent,default,bulk -l info
+	$(VENV)/bin/celery -A portal worker -Q $(QUEUES) -l info
 
 beat: install  ## Celery beat, for scheduled jobs (needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A portal beat -l info

@@ -151,6 +151,8 @@ def portal_env(base, **settings):
 
 def start_celery_worker(env, log_path):
     """A Celery worker on every queue, 2 prefork processes, in its own process group."""
+    from portal.queues import ALL
+
     return start_group(
         [
             str(BIN_DIR / "celery"),
@@ -158,7 +160,7 @@ def start_celery_worker(env, log_path):
             "portal",
             "worker",
             "-Q",
-            "urgent,default,bulk",
+            ",".join(ALL),
             "-c",
             "2",
             "--pool",

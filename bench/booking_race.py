@@ -160,6 +160,7 @@ def build_bookers(count):
         get_user_model,
     )
 
+    from portal.acting import Acting
     from services.hospital import api
 
     engine = import_module(settings.SESSION_ENGINE)
@@ -168,7 +169,7 @@ def build_bookers(count):
     for index in range(count):
         phone = f"+86{FIRST_PHONE + index}"
         user = get_user_model().objects.create_user(username=phone, phone=phone)
-        api.save_identity(user, "王小华", id_number(index))
+        api.save_identity(Acting.by_resident(user), "王小华", id_number(index))
         # What signing in leaves behind: a session naming the user (like Client.force_login).
         store = engine.SessionStore()
         store[SESSION_KEY] = str(user.pk)

@@ -198,8 +198,10 @@ def cpu_ms_per_message(before, after, count):
 
 def wait_for_worker(app, worker, log_path):
     """Until the worker answers a control ping and one of its children has run a task."""
+    from portal import queues
+
     wait_until(lambda: bool(app.control.ping(timeout=1.0)), "celery worker", worker, log_path)
-    app.send_task("portal.ping", queue="default").get(timeout=START_TIMEOUT)
+    app.send_task("portal.ping", queue=queues.DEFAULT).get(timeout=START_TIMEOUT)
 
 
 def enqueue(producers, recipients, code_base, chunk=CHUNK):

@@ -23,7 +23,10 @@ from content.models import (
     ServiceIndexPage,
     ServicePage,
 )
+from portal.accounts.duty import set_on_duty
 from portal.accounts.roles import ensure_roles
+from portal.areas.models import District, Street
+from portal.areas.shanghai import load_shanghai
 from services.registry import build_service_demos
 
 ZH, EN = "zh-hans", "en"
@@ -337,8 +340,17 @@ STAFF = [
     ("admin", "administrator", "管理员"),
 ]
 RESIDENTS = [
-    ("+8613800000001", "王阿姨"),
-    ("+8613800000002", "李先生"),
+    ("+8613800000001", "王阿姨", "静安寺街道"),
+    ("+8613800000002", "李先生", "徐家汇街道"),
+]
+# The demo centres (CENTRES, in order) and the street each serves.
+CENTRE_STREETS = ["静安寺街道", "徐家汇街道", "塘桥街道"]
+# Who is on duty in the demo, where, speaking what: (username, streets, whole districts,
+# languages). A volunteer and a counter clerk on duty, so the desk has someone to offer to.
+DUTIES = [
+    ("volunteer", ["静安寺街道", "南京西路街道"], [], ["zh-hans", "wuu"]),
+    ("counter", [], ["徐汇区"], ["zh-hans", "en"]),
+    ("supervisor", [], [], ["zh-hans", "en"]),
 ]
 
 
@@ -353,6 +365,7 @@ def build_demo(stdout=None):
             )
             for centre in CENTRES
         ]
+        load_shanghai(centres=dict(zip(CENTRE_STREETS, centres, strict=True)))
         home = _home(zh)
         index = _child(home, ServiceIndexPage, SERVICE_INDEX["slug"], SERVICE_INDEX[ZH])
         services = {
@@ -532,9 +545,11 @@ def _accounts():
     # (Wagtail's translation permission is made by its migration only, so it may be missing.)
     groups = ensure_roles(apps, strict=False)
     lines = ["Demo accounts (for demos only; DJANGO_ENV=production refuses to make them):"]
-    for phone, name in RESIDENTS:
+    for phone, name, street in RESIDENTS:
         if not User.objects.filter(phone=phone).exists():
-            User.objects.create_resident(phone, preferred_name=name)
+            User.objects.create_resident(
+                phone, preferred_name=name, street=Street.objects.get(name=street)
+            )
         lines.append(f"  resident {name}: phone {phone} (signs in with a code by SMS)")
     for username, role, name in STAFF:
         group = groups[role]
@@ -548,6 +563,12 @@ def _accounts():
         user.groups.set([group])
         key = _demo_authenticator(user)
         lines.append(f"  {group.name}: /admin/ as {username} / {password}, authenticator key {key}")
+    for username, streets, districts, languages in DUTIES:
+        duty = set_on_duty(User.objects.get(username=username), True)
+        duty.streets.set(Street.objects.filter(name__in=streets))
+        duty.districts.set(District.objects.filter(name__in=districts))
+        duty.languages = languages
+        duty.save(update_fields=["languages"])
     return lines
 
 

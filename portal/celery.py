@@ -5,9 +5,9 @@ default). With a broker, start a worker for every queue with::
 
     celery -A portal worker -Q urgent,default,bulk -l info
 
-Queues: ``urgent`` for what a person is waiting for right now (sign-in codes,
-"your car is here"), ``default`` for ordinary work, ``bulk`` for batches such as
-reminders, so a batch never delays a sign-in code.
+Queues (named in ``portal.queues``): ``urgent`` for what a person is waiting for
+right now (sign-in codes, "your car is here"), ``default`` for ordinary work, ``bulk``
+for batches such as reminders, so a batch never delays a sign-in code.
 """
 
 import os
@@ -15,11 +15,13 @@ import os
 from celery import Celery
 from kombu import Queue
 
+from portal import queues
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.task_queues = (Queue("urgent"), Queue("default"), Queue("bulk"))
+app.conf.task_queues = tuple(Queue(name) for name in queues.ALL)
 app.autodiscover_tasks()
 
 

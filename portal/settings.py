@@ -14,6 +14,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from portal import queues
 from portal.env import env_bool, env_choice, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.consent",
     "portal.audit",
+    "portal.areas",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "content",
@@ -221,7 +223,7 @@ CELERY_RESULT_BACKEND = (
     )
     or None
 )
-CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_DEFAULT_QUEUE = queues.DEFAULT
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 # Celery's Django fix-up closes the database connection after every task unless

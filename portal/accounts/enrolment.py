@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from content.hotline import hotline_number
 from portal.accounts.models import Enrolment
 from portal.accounts.phone import normalize_phone
 from portal.audit import api as audit
-from portal.audit.models import Channel
 from portal.audit.sentences import register_sentence
+from portal.channels import Channel
 from portal.notifications import api as notify
 from portal.notifications.models import Purpose
 
@@ -73,20 +74,13 @@ def enrol(staff, *, phone, preferred_name, checked_how, landline_only, language)
         notify.send(
             phone,
             "welcome",
-            {"name": preferred_name or phone, "hotline": _hotline(language)},
+            {"name": preferred_name or phone, "hotline": hotline_number(language)},
             purpose=Purpose.WELCOME,
-            channel=resident.notify_by,
+            medium=resident.notify_by,
             language=language,
             related=resident,
         )
     return resident
-
-
-def _hotline(language):
-    from content.models import Hotline
-
-    hotline = Hotline.objects.filter(locale__language_code=language).first()
-    return hotline.number if hotline else ""
 
 
 @require_http_methods(["GET", "POST"])

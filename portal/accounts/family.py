@@ -9,21 +9,21 @@ other consent, and tell the resident what the family member did.
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.accounts import code_pages, signin
+from portal.accounts import api, code_pages, signin
 from portal.accounts.decorators import resident_required
 from portal.accounts.forms import CodeForm, clean_code_recipient
 from portal.accounts.fresh_code import fresh_code_required
 from portal.accounts.views import outcome_message
-from portal.audit.models import Channel
+from portal.acting import Acting
 from portal.audit.sentences import ANYONE_ON_DUTY
+from portal.channels import Channel
 from portal.consent import api as consent_api
-from portal.consent.models import Consent, GivenVia, Scope
+from portal.consent.models import Consent, Scope
 from portal.notifications import api as notify
 from portal.notifications.models import Purpose
 
@@ -69,26 +69,9 @@ def proxies_of(resident):
     return members
 
 
-def add_proxy(resident, member, scopes):
-    """Let ``member`` act for ``resident`` in ``scopes``: one consent each, given on the web."""
-    with transaction.atomic():
-        return [
-            consent_api.grant(resident, scope, grantee=member, given_via=GivenVia.WEB)
-            for scope in scopes
-        ]
-
-
 def tell_resident(resident, text):
-    """Tell the resident, by their preferred channel, what a family member did for them."""
-    return notify.send(
-        resident.phone,
-        "notice",
-        {"text": text},
-        purpose=Purpose.ASSIST,
-        channel=resident.notify_by,
-        language=resident.language,
-        related=resident,
-    )
+    """Tell the resident, by their preferred medium, what a family member did for them."""
+    return notify.send_to_resident(resident, lambda: text, purpose=Purpose.ASSIST, related=resident)
 
 
 @resident_required
@@ -146,7 +129,7 @@ def confirm_family_member(request):
             pending["phone"], pending.get("attempt"), form.cleaned_data["code"]
         )
         if outcome is signin.Outcome.SIGNED_IN:
-            add_proxy(request.user, member, pending["scopes"])
+            api.add_family_member(Acting.by_resident(request.user), member, pending["scopes"])
             del request.session[PENDING_KEY]
             return redirect("family")
         wrong = _("That code is not right. Ask your family member to read it again.")
@@ -168,5 +151,5 @@ def confirm_family_member(request):
 def revoke_family_member(request, member_id):
     """Stop a family member acting for me, at once."""
     member = get_object_or_404(get_user_model(), pk=member_id)
-    consent_api.revoke_all(request.user, member, by=request.user, channel=Channel.WEB)
+    api.remove_family_member(Acting.by_resident(request.user), member)
     return redirect("family")

@@ -58,6 +58,17 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Where a taxi picks you up. A landmark helps the driver."),
     )
+    # The structured part of the address: the desk routes requests and supervisors count by it;
+    # the free-text address above stays for drivers.
+    street = models.ForeignKey(
+        "areas.Street",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents",
+        verbose_name=_("street (街道)"),
+        help_text=_("The street office area you live in. It decides which centre helps you."),
+    )
 
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
@@ -204,3 +215,67 @@ class SavedPlace(models.Model):
 
     def __str__(self):
         return f"{self.label}: {self.address}"
+
+
+# The languages a volunteer or counter member of staff may speak with a resident. The first two
+# are the portal's own languages (a resident's ``language``); the dialects matter on the phone.
+SPOKEN_LANGUAGES = [
+    ("zh-hans", _("Mandarin (普通话)")),
+    ("en", _("English")),
+    ("wuu", _("Shanghainese (上海话)")),
+    ("yue", _("Cantonese (粤语)")),
+]
+
+
+class Duty(models.Model):
+    """A volunteer's or counter staff member's duty: on duty now or not, where, which languages.
+
+    Only someone on duty, with the permission to act for residents, may use a resident's
+    consent (``portal.accounts.duty``). The area they cover is a set of streets, or whole
+    districts; the help desk offers a resident's request to those who cover the resident's
+    street and speak their language first.
+    """
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="duty",
+        verbose_name=_("person"),
+    )
+    on_duty = models.BooleanField(_("on duty now"), default=False)
+    changed_at = models.DateTimeField(_("on or off duty since"), default=timezone.now)
+    districts = models.ManyToManyField(
+        "areas.District",
+        blank=True,
+        related_name="duties",
+        verbose_name=_("whole districts covered"),
+    )
+    streets = models.ManyToManyField(
+        "areas.Street", blank=True, related_name="duties", verbose_name=_("streets covered")
+    )
+    languages = models.JSONField(
+        _("languages spoken"),
+        default=list,
+        blank=True,
+        help_text=_("Codes from the list of spoken languages, for example zh-hans and wuu."),
+    )
+
+    class Meta:
+        verbose_name = _("duty")
+        verbose_name_plural = _("duties")
+        permissions = [
+            ("act_for_resident", "Acts for residents, with their consent, while on duty"),
+            ("supervise", "Supervises the help desk"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {_('on duty') if self.on_duty else _('off duty')}"
+
+    def covers(self, street):
+        """True when ``street`` (an ``areas.Street``, or None) is in the area this duty covers."""
+        if street is None:
+            return False
+        return (
+            self.streets.filter(pk=street.pk).exists()
+            or self.districts.filter(pk=street.district_id).exists()
+        )

@@ -4,8 +4,10 @@ from django import forms
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.accounts import api
 from portal.accounts.decorators import resident_required
 from portal.accounts.models import SavedPlace
+from portal.acting import Acting
 
 
 class SavedPlaceForm(forms.ModelForm):
@@ -20,9 +22,7 @@ def saved_places(request):
     """The list, with a small form to add one more."""
     form = SavedPlaceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        place = form.save(commit=False)
-        place.resident = request.user
-        place.save()
+        api.add_saved_place(Acting.by_resident(request.user), **form.cleaned_data)
         return redirect("saved_places")
     places = request.user.saved_places.all()
     return render(request, "accounts/saved_places.html", {"form": form, "places": places})
@@ -31,5 +31,6 @@ def saved_places(request):
 @resident_required
 @require_POST
 def remove_place(request, place_id):
-    get_object_or_404(SavedPlace, pk=place_id, resident=request.user).delete()
+    place = get_object_or_404(SavedPlace, pk=place_id, resident=request.user)
+    api.remove_saved_place(Acting.by_resident(request.user), place)
     return redirect("saved_places")

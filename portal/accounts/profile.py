@@ -8,9 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from portal.accounts import api
 from portal.accounts.decorators import resident_required
 from portal.accounts.models import User
 from portal.accounts.phone import normalize_phone
+from portal.acting import Acting
+from portal.areas.models import street_choices
 
 
 class _ItemForm(forms.ModelForm):
@@ -36,6 +39,19 @@ class EmergencyForm(_ItemForm):
             ) from None
 
 
+class HomeForm(_ItemForm):
+    """The address for drivers, and the street chosen from the list (it decides the centre)."""
+
+    class Meta:
+        model = User
+        fields = ["home_address", "street"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        not_sure = ("", _("Not in the list, or I am not sure"))
+        self.fields["street"].choices = [not_sure, *street_choices()]
+
+
 def _form(fields, widgets=None):
     return forms.modelform_factory(User, form=_ItemForm, fields=fields, widgets=widgets or {})
 
@@ -53,7 +69,7 @@ ITEMS = {
         _form(["notify_by"], {"notify_by": forms.RadioSelect}),
         ["notify_by"],
     ),
-    "home": (_("Home address"), _form(["home_address"]), ["home_address"]),
+    "home": (_("Home address"), HomeForm, ["home_address", "street"]),
     "needs": (
         _("What helps me"),
         _form(["needs_wheelchair", "needs_hearing", "needs_boarding_help"]),
@@ -65,6 +81,8 @@ ITEMS = {
 
 def _value(user, field):
     value = getattr(user, field)
+    if field == "street":
+        return value.full_name if value else ""
     display = getattr(user, f"get_{field}_display", None)
     if display:
         return display()
@@ -126,6 +144,9 @@ def profile_item(request, slug):
     heading, form_class, _fields = ITEMS[slug]
     form = form_class(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        # A ModelForm's is_valid() already set the values on request.user: read them from the
+        # cleaned data and let the resident API save them, with its audit entry.
+        request.user.refresh_from_db()
+        api.change_details(Acting.by_resident(request.user), **form.cleaned_data)
         return redirect("profile")
     return render(request, "accounts/profile_item.html", {"form": form, "heading": heading})

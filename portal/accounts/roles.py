@@ -9,7 +9,8 @@ The groups are made by the migration ``accounts.0008_roles`` on every deployment
 ``seed_demo``, which only adds demo people to them). :func:`ensure_roles` only adds what is
 missing, so permissions an administrator gave a group later are kept.
 
-Code asks for a permission (``user.has_perm(SERVE_AT_COUNTER)``), never for a group's name.
+Code asks for a permission (``user.has_perm(ACT_FOR_RESIDENT)``), never for a group's name;
+:func:`role_of` says which role someone acts in, from their permissions.
 
 Changing a role here changes no deployment by itself: add a migration that calls
 :func:`ensure_roles` and depends on the migrations of every app whose permissions it gives.
@@ -17,8 +18,32 @@ Changing a role here changes no deployment by itself: add a migration that calls
 
 from dataclasses import dataclass, field
 
-# A counter member of staff: an action they take is done "at a community centre counter".
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# May act for a resident (with their consent) while on duty: volunteers, counter staff and
+# supervisors (portal.accounts.duty).
+ACT_FOR_RESIDENT = "accounts.act_for_resident"
+# Serves residents at a community centre counter.
 SERVE_AT_COUNTER = "accounts.serve_at_counter"
+# Oversees the help desk: the cases nobody took, the numbers.
+SUPERVISE = "accounts.supervise"
+# Administrators give people their roles.
+ASSIGN_ROLES = "accounts.change_user"
+
+
+class Role(models.TextChoices):
+    """Who acted: one word of the vocabulary in ``portal/channels.py``."""
+
+    RESIDENT = "resident", _("Resident")
+    FAMILY = "family", _("Family member")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    COUNTER = "counter", _("Counter staff member")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    EDITOR = "editor", _("Editor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    SYSTEM = "system", _("The portal")
+
 
 # Appointments are shown masked to the staff who help residents with their bookings.
 HOSPITAL_LOOKING = (
@@ -46,33 +71,61 @@ DESK = (
 
 
 @dataclass(frozen=True)
-class Role:
+class RoleGroup:
+    """A role and the Django group that gives it, with its permissions."""
+
     code: str
     group: str | None = None
     permissions: tuple[tuple[str, str], ...] = ()
+    # The permission that tells this role apart (see role_of); None for residents and family.
+    marker: str | None = None
     # Wagtail page permissions on the root of the page tree (so on every page).
     page_permissions: tuple[str, ...] = field(default=())
 
 
+# Volunteers, counter staff and supervisors act for residents on duty (portal.accounts.duty).
+ACTING = (("accounts", "act_for_resident"),)
+AREAS = tuple(
+    ("areas", f"{action}_{model}")
+    for model in ("district", "street")
+    for action in ("add", "change", "view")
+)
+DUTIES = (("accounts", "view_duty"), ("accounts", "add_duty"), ("accounts", "change_duty"))
+# The user model is accounts.User: its permissions are the accounts app's.
+PEOPLE = (
+    ("accounts", "add_user"),
+    ("accounts", "change_user"),
+    ("accounts", "view_user"),
+    ("auth", "view_group"),
+)
+
 ROLES = (
-    Role("resident"),
-    Role("family"),
-    Role("volunteer", "Volunteers", ADMIN),
-    Role(
-        "counter",
+    RoleGroup(Role.RESIDENT),
+    RoleGroup(Role.FAMILY),
+    RoleGroup(Role.VOLUNTEER, "Volunteers", ADMIN + ACTING, marker=ACT_FOR_RESIDENT),
+    RoleGroup(
+        Role.COUNTER,
         "Counter staff",
-        ADMIN + DESK + (("accounts", "serve_at_counter"),) + HOSPITAL_LOOKING,
+        ADMIN + DESK + ACTING + (("accounts", "serve_at_counter"),) + HOSPITAL_LOOKING,
+        marker=SERVE_AT_COUNTER,
     ),
-    Role(
-        "supervisor",
+    RoleGroup(
+        Role.SUPERVISOR,
         "Supervisors",
-        ADMIN + DESK + (("audit", "view_auditentry"),) + HOSPITAL_LOOKING,
+        ADMIN
+        + DESK
+        + ACTING
+        + DUTIES
+        + (("accounts", "supervise"), ("audit", "view_auditentry"))
+        + HOSPITAL_LOOKING,
+        marker=SUPERVISE,
     ),
-    Role(
-        "editor",
+    RoleGroup(
+        Role.EDITOR,
         "Editors",
         ADMIN
         + HOSPITAL_EDITING
+        + AREAS
         + (
             ("content", "add_hotline"),
             ("content", "change_hotline"),
@@ -80,9 +133,15 @@ ROLES = (
             ("content", "change_communitycentre"),
             ("wagtail_localize", "submit_translation"),
         ),
+        marker="content.change_hotline",
         page_permissions=("add_page", "change_page", "publish_page"),
     ),
-    Role("administrator", "Administrators", ADMIN + DESK + (("audit", "view_auditentry"),)),
+    RoleGroup(
+        Role.ADMINISTRATOR,
+        "Administrators",
+        ADMIN + DESK + DUTIES + AREAS + PEOPLE + (("audit", "view_auditentry"),),
+        marker=ASSIGN_ROLES,
+    ),
 )
 ROLE_BY_CODE = {role.code: role for role in ROLES}
 ROLE_BY_GROUP = {role.group: role for role in ROLES if role.group}
@@ -157,6 +216,33 @@ def _grant_page_permissions(apps, group, codenames):
         content_type__app_label="wagtailcore", codename__in=codenames
     ):
         GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
+
+
+# The order role_of asks in: the narrowest job first (counter staff may also act for residents
+# and supervisors may too, but they act as what they are).
+_ASKING_ORDER = (Role.COUNTER, Role.SUPERVISOR, Role.VOLUNTEER, Role.ADMINISTRATOR, Role.EDITOR)
+
+
+def role_of(user, resident=None):
+    """The :class:`Role` ``user`` acts in for ``resident``, from their permissions.
+
+    None is the portal itself; the resident themselves is ``resident``; anyone who is not staff
+    is ``family`` (they act under a consent naming them); a superuser is an administrator
+    (they hold every permission without that saying what they do); other staff are the first of
+    counter staff, supervisor, volunteer, administrator, editor whose permission they hold.
+    """
+    if user is None:
+        return Role.SYSTEM
+    if resident is not None and user.pk == resident.pk:
+        return Role.RESIDENT
+    if not user.is_staff:
+        return Role.FAMILY
+    if user.is_superuser:
+        return Role.ADMINISTRATOR
+    for code in _ASKING_ORDER:
+        if user.has_perm(ROLE_BY_CODE[code].marker):
+            return code
+    return Role.EDITOR
 
 
 def role_codes(group_names):

@@ -24,9 +24,9 @@ from portal.accounts.clients import client_ip
 from portal.accounts.models import SignInCode
 from portal.accounts.phone import code_recipient
 from portal.audit import api as audit
-from portal.audit.models import Channel as AuditChannel
+from portal.channels import Channel as AuditChannel
 from portal.notifications import api as notify
-from portal.notifications.models import SECRET_MASK, Channel, Purpose, Status
+from portal.notifications.models import SECRET_MASK, Medium, Purpose, Status
 
 CODE_DIGITS = 6
 
@@ -138,7 +138,7 @@ def _issue_code(request, owner_phone, send_to, attempt, *, by_voice):
             "sign_in_code",
             {"code": SECRET_MASK},
             purpose=Purpose.SIGN_IN_CODE,
-            channel=Channel.VOICE if by_voice else Channel.SMS,
+            medium=Medium.VOICE if by_voice else Medium.SMS,
             language=get_language(),
             secret=code,
             secret_until=valid_until,

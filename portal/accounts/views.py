@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.accounts import code_limits, code_pages, fresh_code, signin
+from portal.accounts import api, code_limits, code_pages, fresh_code, signin
 from portal.accounts.clients import remember_device
 from portal.accounts.forms import CodeForm, HomeForm, NameForm, PhoneForm
+from portal.acting import Acting
 
 SESSION_KEY = "signin"
 
@@ -124,8 +125,10 @@ def welcome_name(request):
     )
     if request.method == "POST" and ("skip" in request.POST or form.is_valid()):
         if "skip" not in request.POST:
-            request.user.preferred_name = form.cleaned_data["preferred_name"]
-            request.user.save(update_fields=["preferred_name"])
+            api.change_details(
+                Acting.by_resident(request.user),
+                preferred_name=form.cleaned_data["preferred_name"],
+            )
         return redirect("welcome_home")
     return render(request, "accounts/welcome_question.html", {"form": form, "step": 1})
 
@@ -140,8 +143,9 @@ def welcome_home(request):
     )
     if request.method == "POST" and ("skip" in request.POST or form.is_valid()):
         if "skip" not in request.POST:
-            request.user.home_address = form.cleaned_data["home_address"]
-            request.user.save(update_fields=["home_address"])
+            api.change_details(
+                Acting.by_resident(request.user), home_address=form.cleaned_data["home_address"]
+            )
         return redirect(_next_url(request, request.session.pop("welcome_next", "/")))
     return render(request, "accounts/welcome_question.html", {"form": form, "step": 2})
 

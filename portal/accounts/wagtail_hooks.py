@@ -6,6 +6,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+
+from portal.accounts.duty_admin import DutyViewSet
 
 
 @hooks.register("insert_global_admin_js")
@@ -41,3 +44,6 @@ def enrolment_menu_item():
             return request.user.has_perm("accounts.add_enrolment")
 
     return EnrolMenuItem(_("Register a resident"), reverse("enrol_resident"), icon_name="user")
+
+
+register_snippet(DutyViewSet)

@@ -11,17 +11,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.channels import Channel
+
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an audit entry."""
-
-
-class Channel(models.TextChoices):
-    WEB = "web", _("Website")
-    PHONE = "phone", _("Phone")
-    VOLUNTEER = "volunteer", _("Volunteer")
-    COUNTER = "counter", _("Counter")
-    SYSTEM = "system", _("System")
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -59,7 +53,22 @@ class AuditEntry(models.Model):
     actor_role = models.CharField(
         _("role at the time"),
         max_length=200,
-        help_text=_('Their groups then, or "resident", "family" or "system".'),
+        help_text=_("Who they acted as (a role of portal.accounts.roles.Role) then."),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="audit_entries_entered",
+        null=True,
+        blank=True,
+        verbose_name=_("typed in by"),
+        help_text=_("Who typed it in, when that was not the person who acted."),
+    )
+    reference = models.CharField(
+        _("reference"),
+        max_length=40,
+        blank=True,
+        help_text=_('What it was done under, for example "request:42".'),
     )
     action = models.CharField(_("action"), max_length=40, db_index=True)
     details = models.JSONField(_("details"), default=dict, blank=True)

@@ -15,31 +15,23 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.roles import role_codes
-from portal.audit.models import Channel
+from portal.accounts.roles import Role, role_codes, role_of
+from portal.channels import Channel
 from portal.consent.models import GivenVia, Scope
 
-# The role word, by the stable role code of portal.accounts.roles; a role snapshot holds the
-# actor's group names then, and the first role (in this order) among them names the role.
-ROLE_LABELS = {
-    "volunteer": _("Volunteer"),
-    "counter": _("Counter staff member"),
-    "supervisor": _("Supervisor"),
-    "administrator": _("Administrator"),
-    "editor": _("Editor"),
-    "family": _("Family member"),
-}
 STAFF_LABEL = _("Staff member")
 
 HOW = {
     Channel.WEB: _("on the website"),
     Channel.PHONE: _("by phone"),
+    Channel.SMS: _("by text message"),
     Channel.VOLUNTEER: _("when you asked for help"),
     Channel.COUNTER: _("at a community centre counter"),
+    Channel.STAFF_TOOLS: _("in the staff tools"),
     Channel.SYSTEM: _("automatically"),
 }
 
-# What staff may look at: ``record_view(request, resident, what)`` writes "viewed_<what>".
+# What staff may look at: ``record_view(user, resident, what)`` writes "viewed_<what>".
 VIEWS = {
     "profile": _("%(who)s looked at your name, phone number and address %(how)s."),
     "consents": _("%(who)s looked at the permissions you have given %(how)s."),
@@ -65,6 +57,9 @@ SENTENCES = {
     "cancelled_appointment": _("%(who)s cancelled your hospital appointment %(how)s."),
     "opened_request": _("%(who)s wrote down your request for help %(how)s."),
     "closed_request": _("%(who)s closed your request for help %(how)s."),
+    "changed_details": _("%(who)s changed your details %(how)s."),
+    "saved_place": _("%(who)s saved the place %(place)s for you %(how)s."),
+    "removed_place": _("%(who)s removed your saved place %(place)s %(how)s."),
 }
 
 # When the resident did it themselves, where "%(who)s ... for you" would read badly.
@@ -75,6 +70,9 @@ OWN_SENTENCES = {
     "booked_taxi": _("You booked a taxi %(how)s."),
     "booked_appointment": _("You booked a hospital appointment %(how)s."),
     "opened_request": _("You asked for help %(how)s."),
+    "changed_details": _("You changed your details %(how)s."),
+    "saved_place": _("You saved the place %(place)s %(how)s."),
+    "removed_place": _("You removed your saved place %(place)s %(how)s."),
 }
 
 # For an entry whose action has since lost its sentence: still say something true.
@@ -86,14 +84,16 @@ PERMISSIONS = {
     Scope.HOSPITAL: _("book hospital appointments for you"),
     Scope.SEE_APPOINTMENTS: _("see your appointments"),
     Scope.ASSISTED_REQUEST: _("act on your requests for help"),
+    Scope.DETAILS: _("change your details"),
     Scope.HEALTH_DATA: _("see your health information"),
     Scope.LOCATION_HISTORY: _("see the places you have been"),
 }
-ANYONE_ON_DUTY = _("any volunteer or counter staff member on duty")
+ANYONE_ON_DUTY = _("the volunteer or counter staff member on duty who handles your request")
 
 CONSENT_GIVEN = {
     GivenVia.WEB: _("You gave permission on the website on %(date)s."),
     GivenVia.PHONE_KEYPRESS: _("You gave permission with a key press on a phone call on %(date)s."),
+    GivenVia.PHONE_SPOKEN: _("You gave permission on a phone call on %(date)s."),
     GivenVia.IN_PERSON_COUNTER: _("You gave permission in person on %(date)s."),
     GivenVia.SMS_REPLY: _("You gave permission by replying to a text message on %(date)s."),
 }
@@ -112,24 +112,12 @@ def register_sentence(action, sentence, *, own=None):
         OWN_SENTENCES[action] = own
 
 
-def role_of(user, resident=None):
-    """The role to snapshot for ``user`` acting on ``resident``'s information."""
-    if user is None:
-        return "system"
-    if resident is not None and user.pk == resident.pk:
-        return "resident"
-    groups = sorted(user.groups.values_list("name", flat=True))
-    if groups:
-        return ", ".join(groups)
-    return "staff" if user.is_staff else "family"
-
-
 def _role_label(role):
-    names = [name.strip() for name in role.split(",")]
-    codes = set(role_codes(names)) | set(names)
-    for code, label in ROLE_LABELS.items():
-        if code in codes:
-            return label
+    if role in Role.values:
+        return Role(role).label
+    # Entries written before roles were codes hold the actor's group names then.
+    for code in role_codes(name.strip() for name in role.split(",")):
+        return Role(code).label
     return STAFF_LABEL
 
 

@@ -5,21 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from portal.admin_policies import ReadOnlyPolicy
 from portal.audit.models import AuditEntry
 from portal.audit.sentences import SENTENCES
-
-
-class ViewOnlyPolicy(ModelPermissionPolicy):
-    """Only "view", and only for holders of audit.view_auditentry: superusers cannot edit either."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return "view" in actions and super().user_has_permission(user, "view")
 
 
 def _action_choices():
@@ -50,7 +40,7 @@ class AuditEntryViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-register_permission_policy(AuditEntry, ViewOnlyPolicy(AuditEntry))
+register_permission_policy(AuditEntry, ReadOnlyPolicy(AuditEntry))
 audit_viewset = AuditEntryViewSet("audit")
 
 

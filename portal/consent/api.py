@@ -1,8 +1,14 @@
 """Consent API: every channel records, checks and withdraws a resident's permission here.
 
-Services call :func:`require_consent` before they act for someone else; it returns the consent
-to pass on to :func:`portal.audit.api.record`, so the resident can later see which permission
-was used.
+Services do not call this directly: the acting context (``portal.acting.Acting``) asks
+:func:`require_consent` before a service acts for someone else and records the consent it got
+on the ride, the appointment and the audit entry, so the resident can later see which
+permission was used.
+
+A consent names who may act: a person (a family member, or one member of staff), or nobody by
+name and the open request it belongs to (``reference``, such as ``request:42``): then whoever
+is on duty and holds that request may use it. Staff use a consent only while on duty
+(``portal.accounts.duty``). Consents run out soon unless the resident chose otherwise.
 """
 
 from datetime import timedelta
@@ -14,17 +20,23 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from portal.accounts.duty import may_act_now
 from portal.audit import api as audit
-from portal.audit.models import Channel
-from portal.consent.models import Consent, GivenVia, Scope
+from portal.channels import Channel
+from portal.consent.models import RECORDED_BY_SOMEONE, Consent, GivenVia, Scope
 
 # How the resident said yes decides which channel the audit entry shows.
 CHANNEL_FOR_GIVEN_VIA = {
     GivenVia.WEB: Channel.WEB,
     GivenVia.PHONE_KEYPRESS: Channel.PHONE,
-    GivenVia.SMS_REPLY: Channel.PHONE,
+    GivenVia.PHONE_SPOKEN: Channel.PHONE,
+    GivenVia.SMS_REPLY: Channel.SMS,
     GivenVia.IN_PERSON_COUNTER: Channel.COUNTER,
 }
+# How long a consent lasts when nobody says: the life of a request for help, or a week for a
+# named person. A resident who wants longer says so (the family page keeps a year).
+FOR_A_REQUEST = timedelta(days=2)
+FOR_A_PERSON = timedelta(days=7)
 
 
 class ConsentRequired(PermissionDenied):
@@ -51,37 +63,57 @@ class ConsentRequired(PermissionDenied):
         return self.message
 
 
+class NotOnDuty(ConsentRequired):
+    """Staff who are off duty, or lack the permission, act for nobody, whatever consents exist."""
+
+    @property
+    def message(self):
+        return gettext(
+            "Only a volunteer or member of staff on duty may act for a resident. "
+            "Go on duty first, then try again."
+        )
+
+
 def grant(
     resident,
     scope,
     *,
     grantee=None,
+    reference="",
     given_via,
     recorded_by=None,
-    valid_for=timedelta(days=365),
+    valid_for=None,
     note="",
 ):
-    """Record that ``resident`` allows ``grantee`` to act for them in ``scope``; return it.
+    """Record that ``resident`` allows someone to act for them in ``scope``; return the consent.
 
-    ``grantee=None`` means any volunteer or counter staff member on duty who handles the
-    resident's request. ``given_via`` is how the resident said yes (a ``GivenVia`` value);
-    ``recorded_by`` is who typed it in, kept apart from who may act, and is required for
-    consent given in person. The consent is valid from now until ``now + valid_for``
-    (exclusive). Writes a ``granted_consent`` audit entry in the same transaction.
+    Who may act: ``grantee`` (a person), or, with ``grantee=None``, whoever is on duty and holds
+    the open request ``reference`` (for example ``"request:42"``); one of the two is required.
+    ``given_via`` is how the resident said yes (a ``GivenVia`` value); ``recorded_by`` is who
+    typed it in, kept apart from who may act, and is required when the resident said it on the
+    phone or signed at a counter. The consent is valid from now for ``valid_for`` (default: two
+    days for a request, a week for a person). Writes a ``granted_consent`` audit entry in the
+    same transaction.
     """
     scope = Scope(scope)
     given_via = GivenVia(given_via)
+    reference = (reference or "").strip()
+    if grantee is None and not reference:
+        raise ValueError("a consent names who may act: a grantee, or the request's reference")
+    if valid_for is None:
+        valid_for = FOR_A_PERSON if grantee is not None else FOR_A_REQUEST
     if valid_for <= timedelta(0):
         raise ValueError("valid_for must be positive")
     if grantee is not None and grantee.pk == resident.pk:
         raise ValueError("a resident does not need consent from themselves")
-    if given_via == GivenVia.IN_PERSON_COUNTER and recorded_by is None:
-        raise ValueError("consent given in person needs recorded_by")
+    if given_via in RECORDED_BY_SOMEONE and recorded_by is None:
+        raise ValueError(f"consent given {given_via.label} needs recorded_by")
     now = timezone.now()
     with transaction.atomic():
         consent = Consent.objects.create(
             resident=resident,
             grantee=grantee,
+            reference=reference,
             scope=scope,
             given_via=given_via,
             recorded_by=recorded_by,
@@ -95,17 +127,19 @@ def grant(
             actor=recorded_by or resident,
             channel=CHANNEL_FOR_GIVEN_VIA[given_via],
             consent=consent,
+            reference=reference,
             scope=str(scope),
         )
     return consent
 
 
-def revoke(consent, *, by, channel=None):
+def revoke(consent, *, by, channel):
     """Withdraw ``consent`` from now on, as asked by ``by``; return it.
 
-    ``channel`` defaults to the one ``by`` works through (see
-    :func:`portal.audit.api.channel_for`). Writes a ``revoked_consent`` audit entry. Withdrawing
-    a consent that is already withdrawn changes nothing and writes nothing.
+    ``by`` is who withdrew it (the resident, or staff for them; None for the portal, for
+    example when the request it belonged to closed), ``channel`` how (a ``Channel``). Writes a
+    ``revoked_consent`` audit entry. Withdrawing a consent that is already withdrawn changes
+    nothing and writes nothing.
     """
     with transaction.atomic():
         locked = Consent.objects.select_for_update().get(pk=consent.pk)
@@ -116,7 +150,7 @@ def revoke(consent, *, by, channel=None):
                 locked.resident,
                 "revoked_consent",
                 actor=by,
-                channel=channel or audit.channel_for(by, locked.resident),
+                channel=channel,
                 consent=locked,
                 scope=locked.scope,
             )
@@ -144,22 +178,23 @@ def revoke_all(resident, grantee, *, by, channel):
     return len(consents)
 
 
-def _is_staff(user):
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
-
-
-def valid_consent(resident, scope, acting_user):
+def valid_consent(resident, scope, acting_user, *, reference=""):
     """The consent that lets ``acting_user`` act for ``resident`` in ``scope`` now, or None.
 
-    Valid means not withdrawn and not yet at ``expires_at``. It must name ``acting_user`` as
-    grantee, or name nobody, and then only staff (volunteers, counter staff) may use it. A
-    consent naming the acting user is preferred over a general one; among equals, the newest.
+    Valid means not withdrawn and not yet at ``expires_at``. Someone who is not staff (a
+    family member) may use a consent that names them. Staff may use one only while they may
+    act now (on duty, with the permission: ``portal.accounts.duty.may_act_now``), and then one
+    that names them, or one that names the request ``reference`` they act under. A consent
+    naming the acting user is preferred over one for the request; among equals, the newest.
     """
     if not (acting_user and acting_user.is_authenticated and acting_user.is_active):
         return None
     who = Q(grantee=acting_user)
-    if _is_staff(acting_user):
-        who |= Q(grantee__isnull=True)
+    if acting_user.is_staff:
+        if not may_act_now(acting_user):
+            return None
+        if reference:
+            who |= Q(grantee__isnull=True, reference=reference)
     return (
         Consent.objects.in_force()
         .filter(who, resident=resident, scope=Scope(scope))
@@ -174,14 +209,17 @@ def residents_who_allow(acting_user, scope):
     return get_user_model().objects.filter(pk__in=resident_ids.values("resident_id"))
 
 
-def require_consent(resident, scope, acting_user):
+def require_consent(resident, scope, acting_user, *, reference=""):
     """Return the consent that lets ``acting_user`` act for ``resident`` in ``scope``.
 
-    Call this before acting for someone else and pass the result to the audit entry. Raises
-    :class:`ConsentRequired` (a translated message for the person at the desk) when there is
-    none.
+    Called before acting for someone else (``portal.acting.Acting.with_consent``); the result
+    goes on the record and the audit entry. ``reference`` is the request the acting user
+    holds, if any. Raises :class:`ConsentRequired` (a translated message for the person at the
+    desk) when there is none.
     """
-    consent = valid_consent(resident, scope, acting_user)
+    consent = valid_consent(resident, scope, acting_user, reference=reference)
     if consent is None:
+        if acting_user and acting_user.is_staff and not may_act_now(acting_user):
+            raise NotOnDuty(resident, scope, acting_user)
         raise ConsentRequired(resident, scope, acting_user)
     return consent

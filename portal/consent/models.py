@@ -18,6 +18,7 @@ class Scope(models.TextChoices):
     HOSPITAL = "hospital", _("Book hospital appointments")
     SEE_APPOINTMENTS = "see_appointments", _("See appointments")
     ASSISTED_REQUEST = "assisted_request", _("Act on requests for help")
+    DETAILS = "details", _("Change my details (address, places, how to reach me)")
     HEALTH_DATA = "health_data", _("See health information (sensitive)")
     LOCATION_HISTORY = "location_history", _("See places visited (sensitive)")
 
@@ -31,8 +32,13 @@ class GivenVia(models.TextChoices):
 
     WEB = "web", _("On the website")
     PHONE_KEYPRESS = "phone_keypress", _("A key press on a phone call")
-    IN_PERSON_COUNTER = "in_person_counter", _("In person at a counter")
+    PHONE_SPOKEN = "phone_spoken", _("Said on a phone call")
+    IN_PERSON_COUNTER = "in_person_counter", _("Signed in person at a counter")
     SMS_REPLY = "sms_reply", _("A reply to a text message")
+
+
+# Ways of saying yes that someone else types in: the consent must say who recorded it.
+RECORDED_BY_SOMEONE = frozenset({GivenVia.PHONE_SPOKEN, GivenVia.IN_PERSON_COUNTER})
 
 
 class ConsentQuerySet(models.QuerySet):
@@ -58,7 +64,16 @@ class Consent(models.Model):
         blank=True,
         verbose_name=_("who may act"),
         help_text=_(
-            "Empty means any volunteer or counter staff member on duty who handles the request."
+            "Empty means whoever is on duty and holds the request named below for the resident."
+        ),
+    )
+    reference = models.CharField(
+        _("for the request"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            'The open request this permission belongs to, for example "request:42"; it is '
+            "only good for the person handling that request."
         ),
     )
     scope = models.CharField(_("what it covers"), max_length=24, choices=Scope.choices)
@@ -86,9 +101,16 @@ class Consent(models.Model):
         verbose_name_plural = _("consents")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["resident", "scope", "expires_at"])]
+        constraints = [
+            # A consent names a person, or the request whose holder may act: never nobody.
+            models.CheckConstraint(
+                condition=models.Q(grantee__isnull=False) | ~models.Q(reference=""),
+                name="consent_names_someone",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.resident} · {self.get_scope_display()} · {self.grantee or '*'}"
+        return f"{self.resident} · {self.get_scope_display()} · {self.grantee or self.reference}"
 
     @property
     def is_sensitive(self):

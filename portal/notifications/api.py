@@ -1,23 +1,23 @@
 """The notifications API every feature uses to tell a person something by SMS or call.
 
 ``send`` writes an outbox row in the caller's transaction and queues delivery
-when that transaction commits; ``record_status`` applies a provider's report.
+when that transaction commits; ``send_to_resident`` does it for a person, in their
+language and by their preferred medium; ``record_status`` applies a provider's report.
 """
 
 import logging
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 
+from portal import queues
 from portal.accounts.phone import normalize_phone
 from portal.notifications import limits, templates
-from portal.notifications.models import STATUS_RANK, Channel, Message, Purpose, Status
+from portal.notifications.models import STATUS_RANK, Medium, Message, Purpose, Status
 
 logger = logging.getLogger(__name__)
-
-URGENT_QUEUE, DEFAULT_QUEUE, BULK_QUEUE = "urgent", "default", "bulk"
 
 
 def send(
@@ -26,7 +26,7 @@ def send(
     context,
     *,
     purpose,
-    channel=Channel.SMS,
+    medium=Medium.SMS,
     language=None,
     urgent=False,
     related=None,
@@ -55,7 +55,7 @@ def send(
     urgent = urgent or purpose == Purpose.SIGN_IN_CODE
     now = timezone.now()
     message = Message(
-        channel=channel,
+        medium=medium,
         recipient=recipient,
         purpose=purpose,
         template=template,
@@ -82,6 +82,32 @@ def send(
     return message
 
 
+def send_to_resident(person, text, *, purpose, related=None, urgent=False):
+    """Send ``person`` a plain-text notice, in their language, by their preferred medium.
+
+    ``text`` is a function of no arguments that makes the words: it is called with
+    ``person``'s language active, so a family member or the patient each read it in their
+    own. The notice goes by ``person.notify_by`` (SMS when they never chose) through
+    :func:`send`, with ``purpose``, ``related`` and ``urgent`` passed on (``urgent`` for what
+    cannot wait for quiet hours to end). Returns the outbox row, or ``None`` (and sends
+    nothing) when ``person`` has no phone.
+    """
+    if not person.phone:
+        return None
+    with translation.override(person.language):
+        body = text()
+    return send(
+        person.phone,
+        "notice",
+        {"text": body},
+        purpose=purpose,
+        medium=person.notify_by or Medium.SMS,
+        language=person.language,
+        urgent=urgent,
+        related=related,
+    )
+
+
 def enqueue(message):
     """Hand a due row to Celery. If the broker is down the row waits for the sweep."""
     from portal.notifications.tasks import deliver
@@ -89,9 +115,9 @@ def enqueue(message):
     if message.not_before > timezone.now():
         return  # the sweep queues it when it is due
     queue = (
-        URGENT_QUEUE
+        queues.URGENT
         if message.urgent
-        else (BULK_QUEUE if message.purpose == Purpose.REMINDER else DEFAULT_QUEUE)
+        else (queues.BULK if message.purpose == Purpose.REMINDER else queues.DEFAULT)
     )
     try:
         deliver.apply_async(args=[message.pk], queue=queue)

@@ -56,7 +56,7 @@ def deliver_now(message_id, *, wait_before_retry=True):
         )
         return None
     try:
-        result = backend_for(message.channel).send(message)
+        result = backend_for(message.medium).send(message)
     except ProviderError as error:
         final = error.permanent or message.attempts >= settings.NOTIFY_MAX_ATTEMPTS
         delay = None if final else (backoff_seconds(message.attempts) if wait_before_retry else 0)

@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 SECRET_MASK = "••••••"  # noqa: S105 - a mask, not a secret
 
 
-class Channel(models.TextChoices):
+class Medium(models.TextChoices):
+    """How a message travels to the person: a text message, or a call that speaks it.
+
+    Not a *channel*: that is how the resident reached the portal, a word of the audit log.
+    """
+
     SMS = "sms", _("SMS")
     VOICE = "voice", _("Voice call")
 
@@ -63,7 +68,7 @@ ERROR_WORDS = {
 class Message(models.Model):
     """One SMS or voice call to one person, from the event that caused it to its final status."""
 
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    medium = models.CharField(_("medium"), max_length=8, choices=Medium.choices)
     recipient = models.CharField(_("recipient"), max_length=16, help_text=_("E.164 number."))
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     template = models.CharField(_("template"), max_length=40)
@@ -114,7 +119,7 @@ class Message(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_channel_display()} {self.recipient} {self.get_status_display()}"
+        return f"{self.get_medium_display()} {self.recipient} {self.get_status_display()}"
 
     def text_to_send(self):
         """The text the person receives: the stored text with the secret in place of the mask."""

@@ -5,21 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from portal.admin_policies import ReadOnlyPolicy
 from portal.audit import api as audit
 from portal.notifications.models import Message
-
-
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Staff with the "view message" permission may look; nobody edits the record."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return "view" in actions and super().user_has_permission(user, "view")
 
 
 class MessageInspectView(InspectView):
@@ -28,7 +18,7 @@ class MessageInspectView(InspectView):
     def get(self, request, *args, **kwargs):
         person = get_user_model().objects.filter(phone=self.object.recipient).first()
         if person is not None:
-            audit.record_view(request, person, "messages")
+            audit.record_view(request.user, person, "messages")
         return super().get(request, *args, **kwargs)
 
 
@@ -41,8 +31,8 @@ class MessageViewSet(ModelViewSet):
     menu_label = _("Messages")
     add_to_admin_menu = True
     menu_order = 800
-    list_display = ["recipient", "channel", "purpose", "status", "error_in_words", "created_at"]
-    list_filter = ["status", "channel", "purpose"]
+    list_display = ["recipient", "medium", "purpose", "status", "error_in_words", "created_at"]
+    list_filter = ["status", "medium", "purpose"]
     search_fields = ["recipient", "provider_id"]
     inspect_view_enabled = True
     inspect_view_class = MessageInspectView

@@ -36,12 +36,11 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit import api as audit
-from portal.audit.models import Channel
-from portal.consent.api import ConsentRequired, require_consent, valid_consent
+from portal.consent.api import ConsentRequired, valid_consent
 from portal.consent.models import Scope
 from services.hospital import identity as ids
 from services.hospital import telling, timetable
+from services.hospital.assisted import announce_booking_refused
 from services.hospital.models import (
     LIVE_STATUSES,
     Appointment,
@@ -226,26 +225,23 @@ def identity_of(user):
     return PatientIdentity.objects.filter(user=user).first()
 
 
-def save_identity(user, real_name, id_number, *, acting_user=None, channel=Channel.WEB):
-    """Check and keep ``user``'s real name and 18-character ID number; return the identity.
+def save_identity(acting, real_name, id_number):
+    """Check and keep ``acting.resident``'s real name and 18-character ID number; return it.
 
     Raises ``ValidationError`` (a translated message) for a name or number that cannot be
     right, changing nothing. Only the masked forms (``王*华``, ``3101**********1234``) and a
-    keyed hash of the number are stored; the full number is never kept. ``acting_user``
-    (default: ``user`` themselves) acting for someone else needs their hospital consent
-    (raises ``ConsentRequired``, nothing written). Writes a ``saved_identity`` audit entry
-    (without the name or number).
+    keyed hash of the number are stored; the full number is never kept. ``acting``
+    (``portal.acting.Acting``) acting for someone else needs their hospital consent (raises
+    ``ConsentRequired``, nothing written). Writes a ``saved_identity`` audit entry (without
+    the name or number).
     """
-    acting_user = acting_user or user
-    consent = (
-        require_consent(user, Scope.HOSPITAL, acting_user) if acting_user.pk != user.pk else None
-    )
+    acting = acting.with_consent(Scope.HOSPITAL)
     fields = ids.stored_fields(real_name, id_number)
     with transaction.atomic():
-        identity, _created = PatientIdentity.objects.update_or_create(user=user, defaults=fields)
-        audit.record(
-            user, "saved_identity", actor=acting_user, channel=Channel(channel), consent=consent
+        identity, _created = PatientIdentity.objects.update_or_create(
+            user=acting.resident, defaults=fields
         )
+        acting.record("saved_identity")
     return identity
 
 
@@ -253,15 +249,14 @@ def save_identity(user, real_name, id_number, *, acting_user=None, channel=Chann
 # Booking
 
 
-def check_booking(session, patient, *, acting_user, now=None):
-    """Return None if ``acting_user`` could book ``session`` for ``patient`` now.
+def check_booking(session, acting, *, now=None):
+    """Return None if ``acting`` could book ``session`` for ``acting.resident`` now.
 
     Otherwise raise what :func:`book` would raise (``ConsentRequired`` or a
     :class:`BookingRefused`). Writes nothing: for the "check your answers" page.
     """
-    if acting_user.pk != patient.pk:
-        require_consent(patient, Scope.HOSPITAL, acting_user)
-    _passes_the_rules(session, patient, _now(now))
+    acting.with_consent(Scope.HOSPITAL)
+    _passes_the_rules(session, acting.resident, _now(now))
 
 
 def _passes_the_rules(session, patient, now):
@@ -274,14 +269,14 @@ def _passes_the_rules(session, patient, now):
     return session, identity
 
 
-def book(session, patient, *, acting_user, channel, idempotency_key, now=None):
-    """Book a place in ``session`` for ``patient``; return the new (or same) Appointment.
+def book(session, acting, *, idempotency_key, now=None):
+    """Book a place in ``session`` for ``acting.resident``; return the new (or same) Appointment.
 
-    ``acting_user`` is who taps: the patient, a family member or a volunteer or counter staff
-    member; acting for someone else needs their hospital consent (raises ``ConsentRequired``
-    before anything is written), which is kept on the appointment and in the audit entry.
-    ``channel`` is a ``portal.audit.models.Channel`` value. ``idempotency_key`` names this tap:
-    the same key again returns the same appointment (a double tap books once).
+    ``acting`` (``portal.acting.Acting``) says who taps: the patient, a family member or a
+    volunteer or counter staff member, and how; acting for someone else needs their hospital
+    consent (raises ``ConsentRequired`` before anything is written). The context is kept on the
+    appointment and in the audit entry. ``idempotency_key`` names this tap: the same key again
+    returns the same appointment (a double tap books once).
 
     Refusals raise a :class:`BookingRefused` with nothing written: :class:`NoIdentity`,
     :class:`SessionClosed`, :class:`NotOpenYet`, :class:`WindowClosed`, :class:`AlreadyBooked`,
@@ -289,19 +284,29 @@ def book(session, patient, *, acting_user, channel, idempotency_key, now=None):
     :class:`ProviderUnavailable` or :class:`TapKeyTaken` (the key is another patient's). On
     success writes a ``booked_appointment`` audit entry and, once committed, sends the
     confirmation (code, hospital, department, date, time, address, what to bring) by the
-    patient's preferred channel.
+    patient's preferred medium. A refusal of a booking made under a request for help
+    (``acting.reference``) is announced on ``portal.signals.needs_a_person``, so the person
+    helping hears of it even when they are no longer looking at the page.
 
     A hospital with its own booking system is asked before the portal takes the place, outside
     any transaction, so a slow answer holds up no one else's booking; if the portal then
     refuses (the last place went meanwhile), that booking is cancelled there again.
     """
-    channel = Channel(channel)
     idempotency_key = str(idempotency_key or "").strip()[:80]
     if not idempotency_key:
         raise ValueError("book needs an idempotency_key (one per tap)")
     now = _now(now)
-    on_behalf = acting_user.pk != patient.pk
-    consent = require_consent(patient, Scope.HOSPITAL, acting_user) if on_behalf else None
+    acting = acting.with_consent(Scope.HOSPITAL)
+    try:
+        return _book(session, acting, idempotency_key, now)
+    except BookingRefused as refusal:
+        if acting.reference:
+            announce_booking_refused(acting, refusal)
+        raise
+
+
+def _book(session, acting, idempotency_key, now):
+    patient = acting.resident
     existing = _booked_with(idempotency_key, patient)
     if existing is not None:
         return existing
@@ -319,9 +324,7 @@ def book(session, patient, *, acting_user, channel, idempotency_key, now=None):
     )
     proposed.provider_booking_id = _confirm_with(provider, proposed)
     try:
-        return _take_the_place(
-            proposed, acting_user=acting_user, channel=channel, consent=consent, now=now
-        )
+        return _take_the_place(proposed, acting=acting, now=now)
     except TapKeyTaken:
         # The hospital knows bookings by this key: what it answered may be the other
         # patient's booking, so it is not cancelled there. Staff check it by hand.
@@ -380,7 +383,7 @@ def _withdraw(provider, proposed):
         )
 
 
-def _take_the_place(proposed, *, acting_user, channel, consent, now):
+def _take_the_place(proposed, *, acting, now):
     """In one transaction: check every rule again, take the place, write the appointment."""
     with transaction.atomic():
         # Every booking for this patient waits here for the one before it, so quotas are
@@ -402,31 +405,19 @@ def _take_the_place(proposed, *, acting_user, channel, consent, now):
         )
         if not taken:
             raise session_full()
-        appointment = _create(
-            proposed,
-            person,
-            identity,
-            acting_user=acting_user,
-            channel=channel,
-            consent=consent,
-            now=now,
-        )
-        audit.record(
-            person,
+        appointment = _create(proposed, person, identity, acting=acting, now=now)
+        acting.record(
             "booked_appointment",
-            actor=acting_user,
-            channel=channel,
-            consent=consent,
             appointment=appointment.pk,
             hospital=session.department.hospital.name,
             department=session.department.name,
             date=session.date.isoformat(),
         )
-        transaction.on_commit(lambda: telling.send_confirmation(appointment.pk, acting_user.pk))
+        transaction.on_commit(lambda: telling.send_confirmation(appointment.pk))
     return appointment
 
 
-def _create(proposed, person, identity, *, acting_user, channel, consent, now):
+def _create(proposed, person, identity, *, acting, now):
     """Insert the appointment with a fresh random 8-digit code (unique in the database)."""
     for _try in range(CODE_TRIES):
         try:
@@ -436,9 +427,8 @@ def _create(proposed, person, identity, *, acting_user, channel, consent, now):
                     patient=person,
                     patient_name_masked=identity.real_name_masked,
                     patient_id_masked=identity.id_number_masked,
-                    booked_by=acting_user,
-                    channel=channel,
-                    consent=consent,
+                    booked_by=acting.user,
+                    **acting.stamp(),
                     code=f"{secrets.randbelow(10**8):08d}",
                     idempotency_key=proposed.idempotency_key,
                     provider=proposed.provider,
@@ -460,22 +450,19 @@ def _create(proposed, person, identity, *, acting_user, channel, consent, now):
 # Cancelling and moving on
 
 
-def cancel(appointment, *, acting_user, channel, now=None):
-    """Cancel ``appointment`` as asked by ``acting_user``; return it, now cancelled.
+def cancel(appointment, *, acting, now=None):
+    """Cancel ``appointment`` as asked in the acting context ``acting``; return it, cancelled.
 
-    Acting for someone else needs the patient's hospital consent (``ConsentRequired``).
+    ``acting`` must be about the patient; acting for someone else needs the patient's hospital
+    consent (``ConsentRequired``).
     An appointment already cancelled is returned as it is (a double tap). After the deadline
     (``cancel_deadline_hour`` the day before), or when it is no longer live, raises
     :class:`CancelRefused`; if the hospital's own system cannot be reached, raises
     :class:`ProviderUnavailable`; nothing is written then. The place goes back to the
     session. Writes a ``cancelled_appointment`` audit entry and tells the patient.
     """
-    channel = Channel(channel)
     now = _now(now)
-    on_behalf = acting_user.pk != appointment.patient_id
-    consent = (
-        require_consent(appointment.patient, Scope.HOSPITAL, acting_user) if on_behalf else None
-    )
+    acting = acting.about(appointment.patient).with_consent(Scope.HOSPITAL)
     current = _with_hospital(Appointment.objects).get(pk=appointment.pk)
     if current.status == Status.CANCELLED:
         _copy(current, appointment)
@@ -509,14 +496,7 @@ def cancel(appointment, *, acting_user, channel, now=None):
         locked.save(update_fields=["status", "cancelled_at", "updated_at"])
         # The place goes back; never below zero.
         Session.objects.filter(pk=locked.session_id, booked__gt=0).update(booked=F("booked") - 1)
-        audit.record(
-            locked.patient,
-            "cancelled_appointment",
-            actor=acting_user,
-            channel=channel,
-            consent=consent,
-            appointment=locked.pk,
-        )
+        acting.record("cancelled_appointment", appointment=locked.pk)
         telling.tell_cancelled(locked)
     _copy(locked, appointment)
     return appointment

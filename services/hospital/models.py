@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit.models import Channel
+from portal.acting_record import ActingRecord
 
 
 def _english():
@@ -398,7 +398,7 @@ def may_move(current, new):
     return Status(new) in ALLOWED[Status(current)]
 
 
-class Appointment(models.Model):
+class Appointment(ActingRecord):
     """One patient's place in one session, booked by them or by a helper with consent."""
 
     session = models.ForeignKey(
@@ -417,15 +417,6 @@ class Appointment(models.Model):
         on_delete=models.PROTECT,
         related_name="hospital_appointments_booked",
         verbose_name=_("booked by"),
-    )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    consent = models.ForeignKey(
-        "consent.Consent",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="hospital_appointments",
-        verbose_name=_("permission used"),
     )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.BOOKED, db_index=True

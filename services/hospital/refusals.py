@@ -6,22 +6,12 @@ them from ``services.hospital.api``, which re-exports every class here.
 """
 
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-# The one-key service line, when the content team has not entered a hotline yet.
-FALLBACK_HOTLINE = "962200"
-
-
-def hotline_number(language=None):
-    """The service line's number for ``language`` (default: the active one), to say or dial."""
-    from content.models import Hotline
-
-    language = language or translation.get_language() or "zh-hans"
-    hotline = Hotline.objects.filter(locale__language_code=language).first()
-    if hotline is None:
-        hotline = Hotline.objects.first()
-    return hotline.number if hotline and hotline.number else FALLBACK_HOTLINE
+from content.hotline import (
+    FALLBACK_HOTLINE,  # noqa: F401 - services.hospital.api re-exports it
+    hotline_number,
+)
 
 
 class BookingRefused(ValidationError):

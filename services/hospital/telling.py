@@ -2,17 +2,18 @@
 
 The confirmation after booking, the notice after cancelling, and the reminder the day before
 (:func:`send_reminders`, run on a schedule through ``services.hospital.api``). Each text is
-made in its recipient's language and sent by their preferred channel.
+made in its recipient's language and sent by their preferred medium.
 """
 
 import datetime
 import logging
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from portal.accounts.roles import Role
 from portal.notifications import api as notify
 from portal.notifications.models import Purpose
 from services.hospital.models import Appointment, Status
@@ -29,23 +30,12 @@ def day_words(day):
 
 
 def tell(appointment, text, *, purpose, recipient=None, related=None):
-    """Send ``text()`` (made in the recipient's language) by their preferred channel.
+    """Send ``text()`` (made in the recipient's language) by their preferred medium.
 
     The patient by default. Someone without a phone is skipped (returns None).
     """
-    person = recipient or appointment.patient
-    if not person.phone:
-        return None
-    with translation.override(person.language):
-        body = text()
-    return notify.send(
-        person.phone,
-        "notice",
-        {"text": body},
-        purpose=purpose,
-        channel=person.notify_by or "sms",
-        language=person.language,
-        related=related or appointment,
+    return notify.send_to_resident(
+        recipient or appointment.patient, text, purpose=purpose, related=related or appointment
     )
 
 
@@ -102,7 +92,7 @@ def tell_cancelled(appointment):
     return tell(appointment, lambda: cancelled_text(appointment), purpose=Purpose.HOSPITAL)
 
 
-def send_confirmation(appointment_id, acting_user_id):
+def send_confirmation(appointment_id):
     """After commit: the confirmation to the patient, and a copy to a family member who booked."""
     appointment = (
         Appointment.objects.select_related("session__department__hospital", "patient", "booked_by")
@@ -113,7 +103,7 @@ def send_confirmation(appointment_id, acting_user_id):
         return
     tell(appointment, lambda: confirmation_text(appointment), purpose=Purpose.HOSPITAL)
     booker = appointment.booked_by
-    if booker.pk != appointment.patient_id and not booker.is_staff:
+    if appointment.acting_role == Role.FAMILY:
         tell(
             appointment,
             lambda: confirmation_text(appointment),

@@ -23,9 +23,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from portal.admin_policies import ReadOnlyPolicy
 from portal.audit import api as audit
 from services.hospital import api
 from services.hospital.models import (
@@ -39,16 +39,6 @@ from services.hospital.models import (
 
 GENERATE_PERMISSION = "hospital.add_session"
 MENU_HOOK = "register_hospital_booking_menu_item"
-
-
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Only "view", and only for holders of the view permission: nobody edits from here."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return "view" in actions and super().user_has_permission(user, "view")
 
 
 class KeepBookedDeleteView(DeleteView):
@@ -260,7 +250,7 @@ class AppointmentInspectView(InspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        audit.record_view(self.request, self.object.patient, "appointments")
+        audit.record_view(self.request.user, self.object.patient, "appointments")
         return context
 
 

@@ -5,8 +5,12 @@
 - :func:`history` and :func:`active_ride` list a resident's rides;
 - :func:`apply_event` applies what the dispatch provider reports (webhook, poll, simulation),
   :func:`dispatched` and :func:`dispatch_failed` what the dispatch task got back;
-- :func:`mark_needs_help` and :func:`rides_needing_help` are for the assisted channel: rides
-  where no car came and a person should call the resident back.
+- when no car came, the service announces ``portal.signals.needs_a_person`` (``reason`` is
+  the ride's status, ``record`` is ``ride:<id>``) and the human channels call the resident back.
+
+Every call that acts for a resident takes an acting context (``portal.acting.Acting``): who
+acts, as what, through which channel, under which reference. It is kept on the ride and on the
+audit entry.
 
 A ride's status only moves forward (``services.taxi.models.may_move``). The resident is told
 each step that matters through the outbox, in their language and by their preferred channel.
@@ -17,7 +21,7 @@ Channels import from here only; the insides live next door:
   cancelled;
 - :mod:`services.taxi.words`: what the resident reads or hears (and the driver's notes);
 - :mod:`services.taxi.telling`: sending those words through the outbox;
-- :mod:`services.taxi.assisted`: rides where a person should help;
+- :mod:`services.taxi.assisted`: announcing rides where a person should help;
 - :mod:`services.taxi.queueing`: handing dispatch and provider cancels to Celery.
 """
 
@@ -29,12 +33,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit import api as audit
-from portal.audit.models import Channel
-from portal.consent.api import require_consent
 from portal.consent.models import Scope
 from services.taxi import words
-from services.taxi.assisted import mark_needs_help, rides_needing_help
 from services.taxi.events import MAX_REDISPATCHES, apply_event, dispatch_failed, dispatched
 from services.taxi.models import ACTIVE_STATUSES, FINAL_STATUSES, Ride, Status, may_move
 from services.taxi.providers.base import get_provider
@@ -65,11 +65,9 @@ __all__ = [
     "dispatch_failed",
     "dispatched",
     "history",
-    "mark_needs_help",
     "notes_from_needs",
     "request_ride",
     "ride_status",
-    "rides_needing_help",
 ]
 
 # A ride can be booked for now or for a time up to this far ahead.
@@ -126,10 +124,8 @@ class TapKeyTaken(RideRefused):
 
 
 def request_ride(
-    resident,
+    acting,
     *,
-    acting_user,
-    channel,
     idempotency_key,
     pickup_address=None,
     pickup_note="",
@@ -138,12 +134,12 @@ def request_ride(
     driver_notes=None,
     second_ride=False,
 ):
-    """Book a taxi for ``resident``; return the :class:`~services.taxi.models.Ride`.
+    """Book a taxi for ``acting.resident``; return the :class:`~services.taxi.models.Ride`.
 
-    ``acting_user`` is who taps (the resident, a family member, a volunteer, counter staff);
-    acting for someone else needs their taxi consent (raises ``ConsentRequired`` before anything
-    is written), which is kept on the ride and in the audit entry. ``channel`` is a
-    ``portal.audit.models.Channel`` value.
+    ``acting`` (``portal.acting.Acting``) says who taps (the resident, a family member, a
+    volunteer, counter staff) and how; acting for someone else needs their taxi consent
+    (raises ``ConsentRequired`` before anything is written). The context is kept on the ride
+    and in the audit entry.
 
     ``idempotency_key`` names this tap: calling again with the same key returns the same ride
     (a double tap books one taxi). ``pickup_address`` defaults to the resident's home address;
@@ -158,15 +154,15 @@ def request_ride(
     nothing written. Writes a ``booked_taxi`` audit entry; the order goes to the dispatch
     provider once the booking is committed.
     """
-    channel = Channel(channel)
+    resident = acting.resident
     # Cut to the column's length before looking it up, so a long key finds its own ride.
     idempotency_key = str(idempotency_key or "").strip()[
         : Ride._meta.get_field("idempotency_key").max_length
     ]
     if not idempotency_key:
         raise ValueError("request_ride needs an idempotency_key (one per tap)")
-    on_behalf = acting_user.pk != resident.pk
-    consent = require_consent(resident, Scope.TAXI, acting_user) if on_behalf else None
+    acting = acting.with_consent(Scope.TAXI)
+    on_behalf = acting.on_behalf
 
     with transaction.atomic():
         # Every booking for this resident waits here for the one before it: PostgreSQL locks
@@ -204,9 +200,8 @@ def request_ride(
             with transaction.atomic():
                 ride = Ride.objects.create(
                     resident=resident,
-                    requested_by=acting_user,
-                    channel=channel,
-                    consent=consent,
+                    requested_by=acting.user,
+                    **acting.stamp(),
                     pickup_address=pickup_address[:200],
                     pickup_note=(pickup_note or "").strip()[:200],
                     destination=(destination or "").strip()[:200],
@@ -219,31 +214,23 @@ def request_ride(
             # The key is the only unique field, and this resident's own taps wait for each
             # other on the lock above: another resident's booking took the key just now.
             raise _tap_key_taken() from None
-        audit.record(
-            resident,
-            "booked_taxi",
-            actor=acting_user,
-            channel=channel,
-            consent=consent,
-            ride=ride.pk,
-        )
+        acting.record("booked_taxi", ride=ride.pk)
         if on_behalf:
-            tell_helper_acted(ride, acting_user, _("%(who)s booked a taxi for you."))
+            tell_helper_acted(ride, acting.user, _("%(who)s booked a taxi for you."))
         transaction.on_commit(lambda: queue_dispatch(ride.pk, 0))
     return ride
 
 
-def cancel_ride(ride, *, acting_user, channel, reason=""):
-    """Cancel ``ride`` as asked by ``acting_user``; return the ride, now cancelled.
+def cancel_ride(ride, *, acting, reason=""):
+    """Cancel ``ride`` as asked in the acting context ``acting``; return the ride, now cancelled.
 
-    Acting for someone else needs their taxi consent. Cancelling a ride that is already
+    ``acting`` must be about the ride's resident; acting for someone else needs their taxi
+    consent. Cancelling a ride that is already
     cancelled changes nothing (a double tap on the cancel button); a ride that has ended or
     whose trip has begun raises :class:`NotCancellable`. Writes a ``cancelled_taxi`` audit
     entry, tells the resident, and cancels the provider's order once committed.
     """
-    channel = Channel(channel)
-    on_behalf = acting_user.pk != ride.resident_id
-    consent = require_consent(ride.resident, Scope.TAXI, acting_user) if on_behalf else None
+    acting = acting.about(ride.resident).with_consent(Scope.TAXI)
     with transaction.atomic():
         locked = Ride.objects.select_for_update().select_related("resident").get(pk=ride.pk)
         if locked.status == Status.CANCELLED:
@@ -257,16 +244,9 @@ def cancel_ride(ride, *, acting_user, channel, reason=""):
         locked.status = Status.CANCELLED
         locked.cancel_reason = (reason or "").strip()[:200]
         locked.save(update_fields=["status", "cancel_reason", "updated_at"])
-        audit.record(
-            locked.resident,
-            "cancelled_taxi",
-            actor=acting_user,
-            channel=channel,
-            consent=consent,
-            ride=locked.pk,
-        )
-        if on_behalf:
-            tell_helper_acted(locked, acting_user, _("%(who)s cancelled your taxi."))
+        acting.record("cancelled_taxi", ride=locked.pk)
+        if acting.on_behalf:
+            tell_helper_acted(locked, acting.user, _("%(who)s cancelled your taxi."))
         else:
             tell(locked, words.cancelled_text)
         transaction.on_commit(lambda: queue_provider_cancel(locked.pk, locked.cancel_reason))
@@ -286,7 +266,7 @@ def ride_status(ride):
     ``car_plate``, ``car_colour`` (in words), ``driver_phone``, ``driver_tel`` (a ``tel:``
     link or ""), ``minutes_away`` (or None), ``pickup_address``, ``pickup_note``,
     ``destination``, ``pickup_at`` (ISO time or None), ``active``, ``final``, ``can_cancel``
-    and ``needs_help``.
+    and ``needs_help`` (no car came: a person should help).
     """
     status = Status(ride.status)
     has_car = status in (Status.CAR_FOUND, Status.ARRIVED, Status.ON_TRIP)
@@ -309,7 +289,7 @@ def ride_status(ride):
         "active": status in ACTIVE_STATUSES,
         "final": status in FINAL_STATUSES,
         "can_cancel": may_move(status, Status.CANCELLED),
-        "needs_help": ride.needs_help,
+        "needs_help": ride.needs_a_person,
     }
 
 

@@ -1,31 +1,29 @@
-"""Rides where no car came and a person (a volunteer, the phone line) should call back."""
+"""Rides where no car came: the taxi service announces that a person should call back.
+
+The taxi service does not know who helps: it sends ``portal.signals.needs_a_person`` and the
+human channels (``assist``) open a request for help from it.
+"""
 
 import logging
 
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from services.taxi.models import Ride
+from portal.signals import announce_needs_a_person
 
 # Logged under the taxi API's name, as before these modules were split out of it.
 logger = logging.getLogger("services.taxi.api")
 
-
-def rides_needing_help():
-    """Rides marked as needing a person (no car came), oldest first, for the assisted channel.
-
-    Nothing clears the mark yet: the list keeps rides a person has already helped with.
-    """
-    return Ride.objects.filter(needs_help=True).select_related("resident").order_by("updated_at")
+SUMMARY = _("No car came for this taxi ride: call the resident back and help them get a car.")
 
 
-def mark_needs_help(ride):
-    """Mark ``ride`` as needing a person: no car was found or the driver did not come.
-
-    The assisted channel (volunteers, the phone line) lists these with
-    :func:`rides_needing_help` and calls the resident back. Idempotent; returns the ride.
-    """
-    if not ride.needs_help:
-        Ride.objects.filter(pk=ride.pk).update(needs_help=True, updated_at=timezone.now())
-        ride.needs_help = True
-        logger.info("taxi ride %s needs a person to help", ride.pk)
-    return ride
+def announce_no_car(ride):
+    """Announce that no car came for ``ride`` (once the current transaction commits)."""
+    logger.info("taxi ride %s needs a person to help", ride.pk)
+    announce_needs_a_person(
+        "taxi",
+        resident=ride.resident,
+        reason=ride.status,
+        record=f"ride:{ride.pk}",
+        under=ride.reference,
+        summary=SUMMARY,
+    )

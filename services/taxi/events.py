@@ -2,7 +2,7 @@
 
 A ride's status only moves forward (``services.taxi.models.may_move``); each step that
 matters is told to the resident (:mod:`services.taxi.telling`), and a ride that ends without
-a car is marked for a person to help (:mod:`services.taxi.assisted`). Channels call these
+a car is announced as needing a person (:mod:`services.taxi.assisted`). Channels call these
 through :mod:`services.taxi.api`.
 """
 
@@ -12,8 +12,15 @@ import re
 from django.db import IntegrityError, transaction
 
 from services.taxi import words
-from services.taxi.assisted import mark_needs_help
-from services.taxi.models import FINAL_STATUSES, Ride, RideEvent, Status, may_move
+from services.taxi.assisted import announce_no_car
+from services.taxi.models import (
+    CANCELLED_BY_COMPANY,
+    FINAL_STATUSES,
+    Ride,
+    RideEvent,
+    Status,
+    may_move,
+)
 from services.taxi.providers.base import minutes_away
 from services.taxi.queueing import queue_dispatch, queue_provider_cancel
 from services.taxi.telling import tell
@@ -168,6 +175,8 @@ def _advance(ride, new, data):
     _take_car_details(ride, data, overwrite=True)
     if new != Status.CAR_FOUND:
         ride.minutes_away = None
+    if new == Status.CANCELLED:  # the resident's own cancel never comes through here
+        ride.cancel_reason = ride.cancel_reason or CANCELLED_BY_COMPANY
     ride.save()
     if new == Status.CAR_FOUND:
         tell(ride, lambda: words.car_found_text(ride))
@@ -176,7 +185,7 @@ def _advance(ride, new, data):
     elif new == Status.DRIVER_CANCELLED:
         _ask_again(ride)
     elif new in words.SORRY:  # no car, or none came: a person should help
-        mark_needs_help(ride)
+        announce_no_car(ride)
         tell(ride, lambda: words.sorry_text(ride, new))
     elif new == Status.PASSENGER_NO_SHOW:
         tell(ride, lambda: words.passenger_no_show_text(ride))

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit.models import Channel
+from portal.acting_record import ActingRecord
 
 
 class Status(models.TextChoices):
@@ -47,6 +47,10 @@ RANK = {
 }
 FINAL_STATUSES = frozenset(status for status, rank in RANK.items() if rank == FINAL_RANK)
 ACTIVE_STATUSES = frozenset(status for status, rank in RANK.items() if rank < FINAL_RANK)
+# The ride ended without a car: a person should help (see Ride.needs_a_person).
+NO_CAR_CAME = frozenset({Status.NO_CAR, Status.NO_DRIVER_ANSWER, Status.DRIVER_NO_SHOW})
+# The cancel_reason of a ride the taxi company cancelled.
+CANCELLED_BY_COMPANY = "taxi company"
 
 _BEFORE_A_CAR = {
     Status.LOOKING,
@@ -92,7 +96,7 @@ def may_move(current, new):
     return new in ALLOWED[current] and RANK[new] > RANK[current]
 
 
-class Ride(models.Model):
+class Ride(ActingRecord):
     """One taxi ride a resident asked for (or a helper asked for on their behalf)."""
 
     resident = models.ForeignKey(
@@ -106,15 +110,6 @@ class Ride(models.Model):
         on_delete=models.PROTECT,
         related_name="taxi_rides_requested",
         verbose_name=_("requested by"),
-    )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    consent = models.ForeignKey(
-        "consent.Consent",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="taxi_rides",
-        verbose_name=_("permission used"),
     )
 
     pickup_address = models.CharField(_("pick-up address"), max_length=200)
@@ -141,11 +136,6 @@ class Ride(models.Model):
     redispatches = models.PositiveSmallIntegerField(
         _("times the provider was asked again"), default=0
     )
-    needs_help = models.BooleanField(
-        _("needs a person to help"),
-        default=False,
-        help_text=_("No car was found or the driver did not come: someone should call back."),
-    )
     cancel_reason = models.CharField(_("why it was cancelled"), max_length=200, blank=True)
 
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
@@ -161,6 +151,14 @@ class Ride(models.Model):
 
     def __str__(self):
         return f"ride {self.pk} ({self.status})"
+
+    @property
+    def needs_a_person(self):
+        """No car came (none found, no driver answered, the driver did not come, or the company
+        called it off): the resident should be helped by a person."""
+        return self.status in NO_CAR_CAME or (
+            self.status == Status.CANCELLED and self.cancel_reason == CANCELLED_BY_COMPANY
+        )
 
     @property
     def is_active(self):

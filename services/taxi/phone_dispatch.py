@@ -12,19 +12,19 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import api as audit
-from portal.audit.models import Channel
 from portal.audit.sentences import register_sentence
+from portal.channels import Channel
 from services.taxi import api
 from services.taxi.models import Ride, RideEvent, Status, may_move
 from services.taxi.providers.manual import NAME as MANUAL
 
 register_sentence(
     "entered_taxi_news",
-    _("%(who)s wrote down what the taxi company said about your taxi %(how)s."),
+    _("%(who)s phoned the taxi company and wrote down what it said about your taxi."),
 )
 register_sentence(
     "told_taxi_company",
-    _("%(who)s told the taxi company %(how)s that your taxi is cancelled."),
+    _("%(who)s phoned the taxi company to tell it your taxi is cancelled."),
 )
 
 # What an operator may report, in the order the page offers it. "Car found" has its own form.
@@ -102,7 +102,7 @@ def enter(ride, kind, *, staff, event_id, car=None):
                 locked.resident,
                 "entered_taxi_news",
                 actor=staff,
-                channel=Channel.PHONE,
+                channel=Channel.STAFF_TOOLS,
                 ride=locked.pk,
                 status=kind.value,
             )
@@ -131,7 +131,11 @@ def company_told(ride, *, staff, event_id):
         except IntegrityError:  # the same form, sent twice
             return False
         audit.record(
-            locked.resident, "told_taxi_company", actor=staff, channel=Channel.PHONE, ride=locked.pk
+            locked.resident,
+            "told_taxi_company",
+            actor=staff,
+            channel=Channel.STAFF_TOOLS,
+            ride=locked.pk,
         )
     return True
 

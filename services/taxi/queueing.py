@@ -7,6 +7,8 @@ and the resident's tap still stands: the poll sends a ride whose order never wen
 
 import logging
 
+from portal import queues
+
 # Logged under the taxi API's name, as before these modules were split out of it.
 logger = logging.getLogger("services.taxi.api")
 
@@ -17,7 +19,7 @@ def queue_dispatch(ride_id, attempt):
     from services.taxi.tasks import dispatch_ride
 
     try:
-        dispatch_ride.apply_async(args=[ride_id], kwargs={"attempt": attempt}, queue="urgent")
+        dispatch_ride.apply_async(args=[ride_id], kwargs={"attempt": attempt}, queue=queues.URGENT)
     except _broker_errors():
         logger.exception("could not queue dispatch of taxi ride %s", ride_id)
 
@@ -27,7 +29,9 @@ def queue_provider_cancel(ride_id, reason):
     from services.taxi.tasks import cancel_at_provider
 
     try:
-        cancel_at_provider.apply_async(args=[ride_id], kwargs={"reason": reason}, queue="urgent")
+        cancel_at_provider.apply_async(
+            args=[ride_id], kwargs={"reason": reason}, queue=queues.URGENT
+        )
     except _broker_errors():
         logger.exception("could not queue the provider cancel of taxi ride %s", ride_id)
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from portal import queues
 from services.taxi import api
 from services.taxi.models import ACTIVE_STATUSES, Ride, Status
 from services.taxi.providers.base import ProviderError, get_provider
@@ -188,7 +189,7 @@ def poll_quiet_rides():
     for ride in _not_looked_at_lately(stuck_rides(since), in_budget):
         try:
             dispatch_ride.apply_async(
-                args=[ride.pk], kwargs={"attempt": ride.redispatches}, queue="urgent"
+                args=[ride.pk], kwargs={"attempt": ride.redispatches}, queue=queues.URGENT
             )
             done["redispatched"] += 1
         except Exception:

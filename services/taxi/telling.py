@@ -1,28 +1,18 @@
 """Telling the resident about their taxi: through the outbox, in their language, at once."""
 
-from django.utils import translation
-
 from portal.notifications import api as notify
 from portal.notifications.models import Purpose
 from services.taxi.words import helper_acted_text
 
 
 def tell(ride, text):
-    """Send the resident ``text()`` (made in their language) by their preferred channel."""
-    resident = ride.resident
-    if not resident.phone:
-        return None
-    with translation.override(resident.language):
-        body = text()
-    return notify.send(
-        resident.phone,
-        "notice",
-        {"text": body},
-        purpose=Purpose.TAXI,
-        channel=resident.notify_by or "sms",
-        language=resident.language,
-        urgent=True,
-        related=ride,
+    """Send the resident ``text()`` (made in their language) by their preferred medium, at once.
+
+    Urgent, like every taxi message: a taxi booked at night cannot wait for the morning.
+    Returns the outbox row, or None when the resident has no phone.
+    """
+    return notify.send_to_resident(
+        ride.resident, text, purpose=Purpose.TAXI, related=ride, urgent=True
     )
 
 

@@ -16,8 +16,9 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.accounts import api as accounts
 from portal.accounts.decorators import resident_required
-from portal.audit.models import Channel
+from portal.acting import Acting
 from services.taxi import api, choices
 from services.taxi.forms import (
     ConfirmForm,
@@ -71,9 +72,7 @@ def start(request):
     if request.method == "POST":
         try:
             ride = api.request_ride(
-                request.user,
-                acting_user=request.user,
-                channel=Channel.WEB,
+                Acting.by_resident(request.user),
                 idempotency_key=_posted_key(request) or uuid.uuid4().hex,
             )
         except api.RideAlreadyActive as refusal:
@@ -100,8 +99,9 @@ def home_address(request):
     """
     form = HomeAddressForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        request.user.home_address = form.cleaned_data["home_address"]
-        request.user.save(update_fields=["home_address"])
+        accounts.change_details(
+            Acting.by_resident(request.user), home_address=form.cleaned_data["home_address"]
+        )
         if request.GET.get("next") == reverse("taxi:choose"):
             return redirect("taxi:choose_from")
         return redirect("taxi:start")
@@ -129,7 +129,7 @@ def cancel(request, ride_id):
     ride = _own_ride(request, ride_id)
     # If the trip began meanwhile, the status page says so (and shows no cancel button).
     with contextlib.suppress(api.NotCancellable):
-        api.cancel_ride(ride, acting_user=request.user, channel=Channel.WEB, reason="resident")
+        api.cancel_ride(ride, acting=Acting.by_resident(request.user), reason="resident")
     return redirect("taxi:ride", ride_id=ride.pk)
 
 
@@ -241,9 +241,7 @@ def check(request):
         _label, address, note = choices.pickup_place(state, request.user)
         try:
             ride = api.request_ride(
-                request.user,
-                acting_user=request.user,
-                channel=Channel.WEB,
+                Acting.by_resident(request.user),
                 idempotency_key=state["key"],
                 pickup_address=address,
                 pickup_note=note,

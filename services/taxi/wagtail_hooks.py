@@ -3,10 +3,13 @@
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
+from portal.admin_policies import ReadOnlyPolicy
 from services.taxi.models import Ride
-from services.taxi.staff.viewset import RidePolicy, RideViewSet
+from services.taxi.staff.viewset import RideViewSet
 
-register_permission_policy(Ride, RidePolicy(Ride))
+# Only "view" (taxi.view_ride) in Wagtail's generic views: a ride changes only through the
+# taxi API (the operator's forms on a ride's page check taxi.change_ride themselves).
+register_permission_policy(Ride, ReadOnlyPolicy(Ride))
 ride_viewset = RideViewSet("taxi-rides")
 
 

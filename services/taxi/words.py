@@ -8,11 +8,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from content.hotline import (
+    FALLBACK_HOTLINE,  # noqa: F401 - services.taxi.api re-exports it
+    hotline_number,
+)
 from services.taxi.models import Status
-
-# The one-key service line, when the content team has not entered a hotline yet.
-FALLBACK_HOTLINE = "962200"
-
 
 # Colours as providers send them (English words), in the resident's language.
 COLOURS = {
@@ -37,14 +37,6 @@ def phone_words(phone):
     """A Chinese number as people dial it at home: without +86."""
     phone = phone or ""
     return phone[3:] if phone.startswith("+86") else phone
-
-
-def hotline(language):
-    """The service line to call for a person, as the content team entered it for ``language``."""
-    from content.models import Hotline
-
-    line = Hotline.objects.filter(locale__language_code=language).first()
-    return line.number if line and line.number else FALLBACK_HOTLINE
 
 
 def notes_from_needs(person):
@@ -92,7 +84,7 @@ def state_words(ride):
         }
     words = str(_STATE_WORDS[status])
     if "%(hotline)s" in words:
-        words = words % {"hotline": hotline(translation.get_language() or "zh-hans")}
+        words = words % {"hotline": hotline_number()}
     return words
 
 
@@ -147,7 +139,7 @@ def looking_again_text():
 def passenger_no_show_text(ride):
     return gettext(
         "The driver could not find you and has left. Call %(hotline)s if you still need a taxi."
-    ) % {"hotline": hotline(ride.resident.language)}
+    ) % {"hotline": hotline_number(ride.resident.language)}
 
 
 # What the resident is told when a ride ends without a car; each also offers a person.
@@ -167,6 +159,6 @@ def sorry_text(ride, status):
     message asks for no reply, because nothing reads replies to a text.
     """
     offer = gettext("Call %(hotline)s and a person will help you.") % {
-        "hotline": hotline(ride.resident.language)
+        "hotline": hotline_number(ride.resident.language)
     }
     return gettext("%(sorry)s %(offer)s") % {"sorry": str(SORRY[status]), "offer": offer}

@@ -45,7 +45,7 @@ def test_counter_staff_register_a_landline_resident_who_gets_a_welcome_call(
     enrolment = Enrolment.objects.get(resident=resident)
     assert (enrolment.checked_by, enrolment.checked_how) == (counter, "id_card")
     welcome = Message.objects.get(recipient=resident.phone)
-    assert welcome.channel == "voice" and "周老伯" in welcome.body and "962 200" in welcome.body
+    assert welcome.medium == "voice" and "周老伯" in welcome.body and "962 200" in welcome.body
     entry = AuditEntry.objects.get(resident=resident)
     assert (entry.action, entry.actor, entry.channel) == ("enrolled_resident", counter, "counter")
 
@@ -55,7 +55,7 @@ def test_a_landline_resident_gets_sign_in_codes_by_voice_call(client, counter, s
     client.post("/admin/enrol/", FORM)
     client.logout()
     client.post("/signin/", {"phone": "021 6200 3456"})
-    assert Message.objects.filter(recipient="+862162003456").latest("id").channel == "voice"
+    assert Message.objects.filter(recipient="+862162003456").latest("id").medium == "voice"
 
 
 def test_a_number_only_ever_typed_at_sign_in_can_be_enrolled(client, counter, staff_login):

@@ -104,11 +104,11 @@ def test_a_resident_cannot_name_themselves(stale_session, resident):
     assert response.status_code == 200 and "<title>错误" in response.content.decode()
 
 
-def test_the_resident_is_told_by_their_preferred_channel(resident):
+def test_the_resident_is_told_by_their_preferred_medium(resident):
     resident.notify_by = "voice"
     resident.save()
     message = family.tell_resident(resident, "您的儿子为您叫了出租车。")
-    assert message.channel == "voice" and "您的儿子为您叫了出租车" in message.body
+    assert message.medium == "voice" and "您的儿子为您叫了出租车" in message.body
 
 
 def test_changing_the_phone_number_needs_a_fresh_code_and_a_code_from_the_new_phone(
@@ -147,10 +147,10 @@ def test_the_resident_sees_and_withdraws_a_permission_given_to_helpers(stale_ses
 
     counter = get_user_model().objects.get(username="counter")
     consent = consent_api.grant(
-        resident, "taxi", given_via="in_person_counter", recorded_by=counter
+        resident, "taxi", reference="request:3", given_via="in_person_counter", recorded_by=counter
     )
     html = stale_session.get("/profile/family/").content.decode()
-    assert "当班的志愿者或窗口工作人员" in html
+    assert "当班并处理您这次求助的志愿者或窗口工作人员" in html
     stale_session.post(f"/profile/permissions/{consent.pk}/stop/")
     assert Consent.objects.get(pk=consent.pk).revoked_at is not None
     assert valid_consent(resident, "taxi", counter) is None
@@ -160,6 +160,6 @@ def test_a_resident_cannot_withdraw_someone_elses_permission(client, resident):
     from portal.consent import api as consent_api
 
     neighbour = get_user_model().objects.get(phone="+8613800000002")
-    consent = consent_api.grant(neighbour, "taxi", given_via="web")
+    consent = consent_api.grant(neighbour, "taxi", reference="request:3", given_via="web")
     client.force_login(resident)
     assert client.post(f"/profile/permissions/{consent.pk}/stop/").status_code == 404

@@ -12,8 +12,7 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission, Page
 
 from content import demo
-from portal.accounts.roles import ROLE_BY_CODE, ROLES, SERVE_AT_COUNTER
-from portal.audit.api import channel_for
+from portal.accounts.roles import ACT_FOR_RESIDENT, ROLE_BY_CODE, ROLES, SERVE_AT_COUNTER, role_of
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +29,15 @@ def _permissions(group):
 
 
 def _run_the_migration():
-    """What ``accounts.0008_roles`` does on a new database, with the models as they were then."""
-    state = MigrationExecutor(connection).loader.project_state(("accounts", "0008_roles"))
-    migration = importlib.import_module("portal.accounts.migrations.0008_roles")
-    migration.make_roles(state.apps, None)
+    """What the role migrations do on a new database, with the models as they were then:
+    ``accounts.0008_roles``, then ``accounts.0010_roles_act_on_duty``."""
+    for name, function in (
+        ("0008_roles", "make_roles"),
+        ("0010_roles_act_on_duty", "add_to_roles"),
+    ):
+        state = MigrationExecutor(connection).loader.project_state(("accounts", name))
+        migration = importlib.import_module(f"portal.accounts.migrations.{name}")
+        getattr(migration, function)(state.apps, None)
 
 
 def test_every_staff_role_is_a_group_of_the_same_name():
@@ -61,7 +65,13 @@ def test_the_migration_makes_the_roles_where_there_were_none():
     } <= counter
     assert "audit.view_auditentry" not in counter
     assert "audit.view_auditentry" in _permissions(Group.objects.get(name="Supervisors"))
-    assert _permissions(Group.objects.get(name="Volunteers")) == {"wagtailadmin.access_admin"}
+    assert _permissions(Group.objects.get(name="Volunteers")) == {
+        "wagtailadmin.access_admin",
+        ACT_FOR_RESIDENT,
+    }
+    assert ACT_FOR_RESIDENT in counter
+    administrators = _permissions(Group.objects.get(name="Administrators"))
+    assert {"accounts.change_user", "accounts.change_duty", "areas.change_street"} <= administrators
     editors = _permissions(Group.objects.get(name="Editors"))
     assert {"hospital.change_weeklyschedule", "content.change_hotline"} <= editors
     assert "wagtail_localize.submit_translation" in editors
@@ -101,19 +111,20 @@ def test_a_new_person_given_the_counter_role_may_do_what_counter_staff_do(
     django_user_model, resident
 ):
     person = django_user_model.objects.create_user("new-counter", is_staff=True)
-    assert channel_for(person, resident) == "volunteer"
+    assert not person.has_perm(ACT_FOR_RESIDENT)
     person.groups.add(Group.objects.get(name="Counter staff"))
     person = django_user_model.objects.get(pk=person.pk)
     assert person.has_perm("accounts.add_enrolment")
     assert person.has_perm("notifications.view_message")
     assert person.has_perm(SERVE_AT_COUNTER)
-    assert channel_for(person, resident) == "counter"
+    assert person.has_perm(ACT_FOR_RESIDENT)
+    assert role_of(person, resident) == "counter"
 
 
 def test_a_superuser_is_not_taken_for_counter_staff(django_user_model, resident):
     admin = django_user_model.objects.get(username="admin")
     assert admin.is_superuser and admin.has_perm(SERVE_AT_COUNTER)
-    assert channel_for(admin, resident) == "volunteer"
+    assert role_of(admin, resident) == "administrator"
 
 
 def test_an_administrator_gives_a_person_a_role_in_the_admin(django_user_model, staff_login):
@@ -142,3 +153,17 @@ def test_an_administrator_gives_a_person_a_role_in_the_admin(django_user_model, 
     person = django_user_model.objects.get(pk=person.pk)
     assert list(person.groups.all()) == [volunteers]
     assert person.has_perm("wagtailadmin.access_admin")
+
+
+def test_an_administrator_who_is_not_a_superuser_can_give_roles(django_user_model, staff_login):
+    """``migrate`` alone gives a deployment whose Administrators group can assign the roles."""
+    chief = django_user_model.objects.create_user("chief", is_staff=True)
+    chief.groups.add(Group.objects.get(name="Administrators"))
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=chief, name="phone", confirmed=True)
+    client = staff_login(django_user_model.objects.get(pk=chief.pk))
+    person = django_user_model.objects.create_user("new-clerk", is_staff=True)
+    page = client.get(reverse("wagtailusers_users:edit", args=[person.pk]))
+    assert page.status_code == 200
+    assert "Counter staff" in page.content.decode()

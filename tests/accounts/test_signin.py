@@ -200,9 +200,9 @@ def test_a_thousand_guesses_get_nowhere_and_the_resident_still_signs_in(client, 
 
 def test_the_code_can_come_by_a_voice_call_instead(client):
     _ask(client, RESIDENT, by_voice="1")
-    assert Message.objects.get(recipient=RESIDENT).channel == "voice"
+    assert Message.objects.get(recipient=RESIDENT).medium == "voice"
     client.post("/signin/code/", {"action": "call"})
-    assert Message.objects.filter(recipient=RESIDENT, channel="voice").count() == 2
+    assert Message.objects.filter(recipient=RESIDENT, medium="voice").count() == 2
 
 
 def test_a_resident_stays_signed_in_for_thirty_days_renewed_on_use(client, settings, time_machine):

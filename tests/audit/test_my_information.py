@@ -28,7 +28,11 @@ def test_a_resident_sees_who_acted_for_them_with_which_permission_newest_first(
 ):
     at(2026, 11, 20, 9, 0)
     consent = grant(
-        resident, Scope.TAXI, given_via=GivenVia.IN_PERSON_COUNTER, recorded_by=volunteer
+        resident,
+        Scope.TAXI,
+        grantee=volunteer,
+        given_via=GivenVia.IN_PERSON_COUNTER,
+        recorded_by=volunteer,
     )
     at(2026, 11, 25, 10, 3)
     record(resident, "booked_taxi", actor=volunteer, channel="phone", consent=consent)

@@ -147,7 +147,7 @@ def test_the_status_page_shows_only_what_is_known_and_follows_the_ride(
             assert not page.locator(f"[data-row={row}]").first.is_visible(), row
         assert page.locator("text=取消这辆车").is_visible()
         with django_db_blocker.unblock():
-            Ride.objects.filter(pk=ride.pk).update(status="no_car", needs_help=True)
+            Ride.objects.filter(pk=ride.pk).update(status="no_car")
         if javascript:  # the page follows by itself, without a reload
             page.locator("[data-row=needs_help]").wait_for(state="visible", timeout=15000)
         else:  # the plain refresh button

@@ -8,7 +8,8 @@ from itertools import count
 import pytest
 from django.utils import translation
 
-from portal.audit.models import Channel
+from portal.acting import Acting
+from portal.channels import Channel
 from portal.notifications.backends import backend_for, memory
 from services.hospital import api
 from services.hospital.models import Department, Doctor, Hospital, Session
@@ -50,16 +51,24 @@ def new_key():
     return f"tap-{next(_keys)}"
 
 
-def book(session, patient, *, by=None, channel=Channel.WEB, key=None, now=None):
+def acting(patient, by=None, channel=Channel.WEB, reference=""):
+    """``by`` (default: the patient themselves) acting for ``patient``."""
+    return Acting.for_resident(patient, by or patient, channel=channel, reference=reference)
+
+
+def book(session, patient, *, by=None, channel=Channel.WEB, key=None, now=None, reference=""):
     """Book ``session`` for ``patient`` (by themselves unless ``by``), with a fresh tap key."""
     return api.book(
         session,
-        patient,
-        acting_user=by or patient,
-        channel=channel,
+        acting(patient, by, channel, reference),
         idempotency_key=key or new_key(),
         now=now,
     )
+
+
+def cancel(appointment, *, by=None, channel=Channel.WEB, now=None):
+    """Cancel ``appointment`` (by its patient unless ``by``)."""
+    return api.cancel(appointment, acting=acting(appointment.patient, by, channel), now=now)
 
 
 @pytest.fixture(autouse=True)
@@ -174,12 +183,12 @@ def patient(resident):
     """王阿姨, reading English (tests read the words), with her name and ID number on file."""
     resident.language = "en"
     resident.save(update_fields=["language"])
-    api.save_identity(resident, "王小华", id_number("31010519500101123"))
+    api.save_identity(Acting.by_resident(resident), "王小华", id_number("31010519500101123"))
     return resident
 
 
 @pytest.fixture
 def other_patient(neighbour):
     """李先生, with his name and ID number on file."""
-    api.save_identity(neighbour, "李建国", id_number("31010419480202456"))
+    api.save_identity(Acting.by_resident(neighbour), "李建国", id_number("31010419480202456"))
     return neighbour

@@ -5,6 +5,7 @@ from itertools import count
 
 import pytest
 
+from portal.acting import Acting
 from portal.audit.models import AuditEntry
 from services.hospital import api
 from services.hospital.models import Appointment, Session, Status
@@ -93,7 +94,7 @@ def test_the_window_follows_the_hospitals_own_rule(patient, make_session, clock,
 def test_a_session_that_has_started_cannot_be_booked(patient, make_session, at):
     at(2026, 11, 23, 7, 59)
     session = make_session(MONDAY)
-    api.check_booking(session, patient, acting_user=patient)
+    api.check_booking(session, Acting.for_resident(patient, patient, channel="web"))
     at(2026, 11, 23, 8, 0)
     with pytest.raises(api.WindowClosed) as refused:
         book(session, patient)
@@ -122,7 +123,7 @@ def test_a_full_session_is_refused_and_not_offered(patient, other_patient, make_
     book(session, other_patient)
     assert api.free_sessions(session.department) == []
     with pytest.raises(api.SessionFull) as refused:
-        api.check_booking(session, patient, acting_user=patient)
+        api.check_booking(session, Acting.for_resident(patient, patient, channel="web"))
     with pytest.raises(api.SessionFull):
         book(session, patient)
     assert "fully booked" in str(refused.value)
@@ -147,7 +148,7 @@ def test_at_most_two_a_day_at_the_hospital(patient, make_session, eyes, clock):
     third.refresh_from_db()
     assert third.booked == 0
     # A cancelled one gives its turn back.
-    api.cancel(second, acting_user=patient, channel="web")
+    api.cancel(second, acting=Acting.for_resident(second.patient, patient, channel="web"))
     assert book(third, patient).status == Status.BOOKED
 
 
@@ -275,7 +276,7 @@ def test_one_patient_holds_one_place_in_a_session(patient, monday):
     monday.refresh_from_db()
     assert monday.booked == 1
     # After cancelling, the same session can be booked again.
-    api.cancel(first, acting_user=patient, channel="web")
+    api.cancel(first, acting=Acting.for_resident(first.patient, patient, channel="web"))
     assert book(monday, patient).pk != first.pk
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from portal.acting import Acting
 from portal.audit.models import AuditEntry
 from services.hospital import api
 from services.hospital.models import Status
@@ -19,7 +20,9 @@ def test_cancel_until_1759_the_day_before(patient, monday, at):
     appointment = book(monday, patient)
     at(2026, 11, 22, 17, 59)  # Sunday, the day before Monday's visit
     assert api.can_cancel(appointment)
-    cancelled = api.cancel(appointment, acting_user=patient, channel="web")
+    cancelled = api.cancel(
+        appointment, acting=Acting.for_resident(appointment.patient, patient, channel="web")
+    )
     assert cancelled.status == Status.CANCELLED and cancelled.cancelled_at is not None
     monday.refresh_from_db()
     assert monday.booked == 0
@@ -32,7 +35,9 @@ def test_no_cancelling_from_1800_the_day_before(patient, monday, at):
     at(2026, 11, 22, 18, 0)
     assert not api.can_cancel(appointment)
     with pytest.raises(api.CancelRefused) as refused:
-        api.cancel(appointment, acting_user=patient, channel="web")
+        api.cancel(
+            appointment, acting=Acting.for_resident(appointment.patient, patient, channel="web")
+        )
     assert refused.value.code == "cancel_deadline"
     assert "18:00" in str(refused.value) and "November 22" in str(refused.value)
     assert "021-6437 0045" in refused.value.what_instead
@@ -48,7 +53,9 @@ def test_the_deadline_hour_is_the_hospitals_rule(patient, monday, ruijin, at):
     ruijin.save()
     at(2026, 11, 22, 12, 0)
     with pytest.raises(api.CancelRefused):
-        api.cancel(appointment, acting_user=patient, channel="web")
+        api.cancel(
+            appointment, acting=Acting.for_resident(appointment.patient, patient, channel="web")
+        )
 
 
 def test_cancel_gives_the_place_back_to_someone_else(patient, other_patient, make_session, clock):
@@ -56,7 +63,7 @@ def test_cancel_gives_the_place_back_to_someone_else(patient, other_patient, mak
     mine = book(session, patient)
     with pytest.raises(api.SessionFull):
         book(session, other_patient)
-    api.cancel(mine, acting_user=patient, channel="web")
+    api.cancel(mine, acting=Acting.for_resident(mine.patient, patient, channel="web"))
     theirs = book(session, other_patient)
     session.refresh_from_db()
     assert theirs.status == Status.BOOKED and session.booked == 1
@@ -64,8 +71,10 @@ def test_cancel_gives_the_place_back_to_someone_else(patient, other_patient, mak
 
 def test_cancelling_twice_changes_nothing_the_second_time(patient, monday):
     appointment = book(monday, patient)
-    api.cancel(appointment, acting_user=patient, channel="web")
-    again = api.cancel(appointment, acting_user=patient, channel="web")
+    api.cancel(appointment, acting=Acting.for_resident(appointment.patient, patient, channel="web"))
+    again = api.cancel(
+        appointment, acting=Acting.for_resident(appointment.patient, patient, channel="web")
+    )
     assert again.status == Status.CANCELLED
     monday.refresh_from_db()
     assert monday.booked == 0
@@ -76,7 +85,9 @@ def test_a_visit_already_checked_in_cannot_be_cancelled(patient, monday):
     appointment = book(monday, patient)
     assert api.move(appointment, Status.CHECKED_IN)
     with pytest.raises(api.CancelRefused) as refused:
-        api.cancel(appointment, acting_user=patient, channel="web")
+        api.cancel(
+            appointment, acting=Acting.for_resident(appointment.patient, patient, channel="web")
+        )
     assert refused.value.code == "not_live"
     appointment.refresh_from_db()
     assert appointment.status == Status.CHECKED_IN
@@ -86,6 +97,10 @@ def test_the_patient_is_told_it_is_cancelled(patient, monday, committed):
     from portal.notifications.models import Message, Purpose
 
     appointment = book(monday, patient)
-    committed(api.cancel, appointment, acting_user=patient, channel="web")
+    committed(
+        api.cancel,
+        appointment,
+        acting=Acting.for_resident(appointment.patient, patient, channel="web"),
+    )
     message = Message.objects.filter(recipient=patient.phone, purpose=Purpose.HOSPITAL).last()
     assert "is cancelled" in message.body and appointment.code in message.body

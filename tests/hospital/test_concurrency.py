@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from portal.acting import Acting
 from services.hospital import api
 from services.hospital.models import (
     Appointment,
@@ -89,9 +90,7 @@ def _all_at_once(attempts):
                 try:
                     api.book(
                         session,
-                        patient,
-                        acting_user=patient,
-                        channel="web",
+                        Acting.for_resident(patient, patient, channel="web"),
                         idempotency_key=key,
                         now=NOW,
                     )
@@ -186,7 +185,12 @@ def _book_while_the_first_waits(capacity):
 
     def book_first():
         try:
-            api.book(session, first, acting_user=first, channel="web", idempotency_key="a", now=NOW)
+            api.book(
+                session,
+                Acting.for_resident(first, first, channel="web"),
+                idempotency_key="a",
+                now=NOW,
+            )
             outcomes["first"] = "booked"
         except api.BookingRefused as refused:
             outcomes["first"] = refused.code
@@ -197,7 +201,9 @@ def _book_while_the_first_waits(capacity):
     waiting.start()
     time.sleep(0.5)  # the first booking is at the hospital by now, waiting for its answer
     started = time.monotonic()
-    api.book(session, second, acting_user=second, channel="web", idempotency_key="b", now=NOW)
+    api.book(
+        session, Acting.for_resident(second, second, channel="web"), idempotency_key="b", now=NOW
+    )
     took = time.monotonic() - started
     first_still_waiting = waiting.is_alive()
     waiting.join(timeout=30)
@@ -235,14 +241,18 @@ def test_a_slow_hospital_system_holds_up_no_booking_while_a_cancel_waits_for_it(
     Hospital.objects.filter(pk=session.department.hospital_id).update(provider="external")
     first, second = _patients(2)
     appointment = api.book(
-        session, first, acting_user=first, channel="web", idempotency_key="a", now=NOW
+        session, Acting.for_resident(first, first, channel="web"), idempotency_key="a", now=NOW
     )
     slow_hospital.hang_next(1, seconds=SLOW_ANSWER_S)
     outcome = {}
 
     def cancel_first():
         try:
-            api.cancel(appointment, acting_user=first, channel="web", now=NOW)
+            api.cancel(
+                appointment,
+                acting=Acting.for_resident(appointment.patient, first, channel="web"),
+                now=NOW,
+            )
             outcome["first"] = "cancelled"
         finally:
             connection.close()
@@ -251,7 +261,9 @@ def test_a_slow_hospital_system_holds_up_no_booking_while_a_cancel_waits_for_it(
     waiting.start()
     time.sleep(0.5)  # the cancel is at the hospital by now, waiting for its answer
     started = time.monotonic()
-    api.book(session, second, acting_user=second, channel="web", idempotency_key="b", now=NOW)
+    api.book(
+        session, Acting.for_resident(second, second, channel="web"), idempotency_key="b", now=NOW
+    )
     took = time.monotonic() - started
     first_still_waiting = waiting.is_alive()
     waiting.join(timeout=30)

@@ -3,7 +3,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from portal.accounts.family import add_proxy
+from portal.accounts import api as accounts
+from portal.acting import Acting
 from portal.audit.models import AuditEntry
 from portal.consent import api as consent_api
 from portal.consent.models import GivenVia, Scope
@@ -23,7 +24,7 @@ def test_a_stranger_cannot_book_nor_check_nor_cancel_for_the_patient(
     patient, other_patient, monday
 ):
     with pytest.raises(api.ConsentRequired):
-        api.check_booking(monday, patient, acting_user=other_patient)
+        api.check_booking(monday, Acting.for_resident(patient, other_patient, channel="web"))
     with pytest.raises(api.ConsentRequired):
         book(monday, patient, by=other_patient)
     monday.refresh_from_db()
@@ -33,14 +34,17 @@ def test_a_stranger_cannot_book_nor_check_nor_cancel_for_the_patient(
 
     appointment = book(monday, patient)
     with pytest.raises(api.ConsentRequired):
-        api.cancel(appointment, acting_user=other_patient, channel="web")
+        api.cancel(
+            appointment,
+            acting=Acting.for_resident(appointment.patient, other_patient, channel="web"),
+        )
     appointment.refresh_from_db()
     assert appointment.status == Status.BOOKED
 
 
 def test_a_family_proxy_books_with_the_consent_recorded(patient, daughter, monday, committed):
-    consents = add_proxy(patient, daughter, [Scope.HOSPITAL])
-    api.check_booking(monday, patient, acting_user=daughter)
+    consents = accounts.add_family_member(Acting.by_resident(patient), daughter, [Scope.HOSPITAL])
+    api.check_booking(monday, Acting.for_resident(patient, daughter, channel="web"))
     appointment = committed(book, monday, patient, by=daughter)
     assert appointment.patient == patient and appointment.booked_by == daughter
     assert appointment.consent == consents[0]
@@ -55,21 +59,23 @@ def test_a_family_proxy_books_with_the_consent_recorded(patient, daughter, monda
     )
     assert recipients == {patient.phone, daughter.phone}
 
-    cancelled = api.cancel(appointment, acting_user=daughter, channel="web")
+    cancelled = api.cancel(
+        appointment, acting=Acting.for_resident(appointment.patient, daughter, channel="web")
+    )
     assert cancelled.status == Status.CANCELLED
     entry = AuditEntry.objects.get(resident=patient, action="cancelled_appointment")
     assert entry.actor == daughter and entry.consent == consents[0]
 
 
 def test_a_proxy_for_taxis_only_cannot_book_hospitals(patient, daughter, monday):
-    add_proxy(patient, daughter, [Scope.TAXI])
+    accounts.add_family_member(Acting.by_resident(patient), daughter, [Scope.TAXI])
     with pytest.raises(api.ConsentRequired):
         book(monday, patient, by=daughter)
 
 
 def test_a_withdrawn_consent_no_longer_works(patient, daughter, monday):
-    (consent,) = add_proxy(patient, daughter, [Scope.HOSPITAL])
-    consent_api.revoke(consent, by=patient)
+    (consent,) = accounts.add_family_member(Acting.by_resident(patient), daughter, [Scope.HOSPITAL])
+    consent_api.revoke(consent, by=patient, channel="web")
     with pytest.raises(api.ConsentRequired):
         book(monday, patient, by=daughter)
 
@@ -78,6 +84,7 @@ def test_counter_staff_book_with_consent_given_in_person(patient, counter_staff,
     consent = consent_api.grant(
         patient,
         Scope.HOSPITAL,
+        grantee=counter_staff,
         given_via=GivenVia.IN_PERSON_COUNTER,
         recorded_by=counter_staff,
     )

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from portal.acting import Acting
 from services.hospital import api
 from services.hospital.demo import build_hospital_demo
 from services.hospital.models import Department, Doctor, Hospital, Session, WeeklySchedule
@@ -42,6 +43,6 @@ def test_the_demo_is_complete_and_idempotent(resident, neighbour, at):
     # 王阿姨 can book at once.
     session = api.free_sessions(internal, datetime.date(2026, 11, 23))[0]
     appointment = api.book(
-        session, resident, acting_user=resident, channel="web", idempotency_key="demo"
+        session, Acting.for_resident(resident, resident, channel="web"), idempotency_key="demo"
     )
     assert appointment.patient_name_masked == "王*英"

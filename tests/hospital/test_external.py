@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from portal.acting import Acting
 from portal.audit.models import AuditEntry
 from services.hospital import api
 from services.hospital.models import Appointment, Session, Status
@@ -107,7 +108,7 @@ def test_a_wrong_key_is_a_failure_too(fake, external, patient, monday, settings)
 
 def test_cancel_is_confirmed_by_the_hospital(fake, external, patient, monday):
     appointment = book(monday, patient)
-    api.cancel(appointment, acting_user=patient, channel="web")
+    api.cancel(appointment, acting=Acting.for_resident(appointment.patient, patient, channel="web"))
     assert fake.live_bookings() == {}
     assert ("DELETE", f"/bookings/{appointment.provider_booking_id}", {}) in fake.requests
     monday.refresh_from_db()
@@ -120,13 +121,15 @@ def test_cancel_when_the_hospital_cannot_be_reached_changes_nothing(
     appointment = book(monday, patient)
     fake.fail_next(1, status=500)
     with pytest.raises(api.ProviderUnavailable):
-        api.cancel(appointment, acting_user=patient, channel="web")
+        api.cancel(
+            appointment, acting=Acting.for_resident(appointment.patient, patient, channel="web")
+        )
     appointment.refresh_from_db()
     monday.refresh_from_db()
     assert appointment.status == Status.BOOKED and monday.booked == 1
     assert len(fake.live_bookings()) == 1
     # Later it works.
-    api.cancel(appointment, acting_user=patient, channel="web")
+    api.cancel(appointment, acting=Acting.for_resident(appointment.patient, patient, channel="web"))
     assert fake.live_bookings() == {}
 
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import translation
 
+from portal.acting import Acting
 from services.hospital import api
 from services.hospital.models import Department, Hospital, Status
 from tests.hospital.conftest import MONDAY, TUESDAY, book
@@ -40,7 +41,12 @@ def test_free_days_and_times_only_with_places_left(patient, other_patient, make_
     assert api.free_days(full.department) == [MONDAY]
     assert api.free_sessions(full.department) == [afternoon]
     assert api.free_sessions(full.department, TUESDAY) == []
-    api.cancel(api.appointments_for(other_patient)[1], acting_user=other_patient, channel="web")
+    api.cancel(
+        api.appointments_for(other_patient)[1],
+        acting=Acting.for_resident(
+            api.appointments_for(other_patient)[1].patient, other_patient, channel="web"
+        ),
+    )
     assert api.free_days(full.department) == [MONDAY, TUESDAY]
 
 
@@ -61,15 +67,15 @@ def test_display_names_follow_the_language(ruijin, internal):
 def test_my_appointments_upcoming_first_with_those_i_booked_for_others(
     patient, other_patient, make_session, at
 ):
-    from portal.accounts.family import add_proxy
+    from portal.accounts import api as accounts
     from portal.consent.models import Scope
 
     at(2026, 11, 20, 9, 0)
     later = book(make_session(TUESDAY), patient)
     sooner = book(make_session(MONDAY), patient)
-    add_proxy(other_patient, patient, [Scope.HOSPITAL])
+    accounts.add_family_member(Acting.by_resident(other_patient), patient, [Scope.HOSPITAL])
     for_him = book(make_session(MONDAY, "afternoon"), other_patient, by=patient)
-    api.cancel(later, acting_user=patient, channel="web")
+    api.cancel(later, acting=Acting.for_resident(later.patient, patient, channel="web"))
     mine = api.appointments_for(patient)
     assert mine == [sooner, for_him, later]
     assert api.appointments_for(other_patient) == [for_him]

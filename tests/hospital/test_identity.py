@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from portal.acting import Acting
 from services.hospital import api
 from services.hospital.identity import mask_name
 from services.hospital.models import PatientIdentity
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_valid_number_is_kept_only_masked_and_hashed(resident):
     number = id_number("31010519500101123")
-    identity = api.save_identity(resident, " 王小华 ", number.lower())
+    identity = api.save_identity(Acting.by_resident(resident), " 王小华 ", number.lower())
     assert identity.real_name_masked == "王*华"
     assert identity.id_number_masked == "3101**********" + number[-4:]
     assert len(identity.id_number_hash) == 64 and number not in identity.id_number_hash
@@ -29,8 +30,8 @@ def test_an_x_check_character_is_accepted():
 
 
 def test_saving_again_replaces_the_identity(resident):
-    api.save_identity(resident, "王小华", id_number("31010519500101123"))
-    api.save_identity(resident, "王华", id_number("31010519500101124"))
+    api.save_identity(Acting.by_resident(resident), "王小华", id_number("31010519500101123"))
+    api.save_identity(Acting.by_resident(resident), "王华", id_number("31010519500101124"))
     identity = PatientIdentity.objects.get(user=resident)
     assert identity.real_name_masked == "王*"
 
@@ -50,7 +51,7 @@ def test_a_bad_number_is_refused_in_words_and_nothing_is_kept(resident, number, 
         number = id_number(number[:17])  # right check digit, impossible birth date
     with translation.override("en"):
         with pytest.raises(ValidationError) as refused:
-            api.save_identity(resident, "王小华", number)
+            api.save_identity(Acting.by_resident(resident), "王小华", number)
         assert words in refused.value.messages[0]
     assert not PatientIdentity.objects.filter(user=resident).exists()
 
@@ -59,7 +60,7 @@ def test_a_bad_number_is_refused_in_words_and_nothing_is_kept(resident, number, 
 def test_a_name_that_cannot_be_on_a_card_is_refused(resident, name):
     with translation.override("en"):
         with pytest.raises(ValidationError) as refused:
-            api.save_identity(resident, name, id_number("31010519500101123"))
+            api.save_identity(Acting.by_resident(resident), name, id_number("31010519500101123"))
         assert "as it is on the ID card" in refused.value.messages[0]
     assert not PatientIdentity.objects.filter(user=resident).exists()
 
@@ -77,7 +78,7 @@ def test_saving_is_audited_and_for_someone_else_needs_their_permission(resident,
 
     number = id_number("31010519500101123")
     with pytest.raises(api.ConsentRequired):
-        api.save_identity(resident, "王小华", number, acting_user=neighbour)
+        api.save_identity(Acting.for_resident(resident, neighbour, channel="web"), "王小华", number)
     assert api.identity_of(resident) is None
     by_neighbour = AuditEntry.objects.filter(
         resident=resident, action="saved_identity", actor=neighbour
@@ -85,7 +86,7 @@ def test_saving_is_audited_and_for_someone_else_needs_their_permission(resident,
     assert not by_neighbour.exists()
 
     consent = consent_api.grant(resident, Scope.HOSPITAL, grantee=neighbour, given_via=GivenVia.WEB)
-    api.save_identity(resident, "王小华", number, acting_user=neighbour, channel="web")
+    api.save_identity(Acting.for_resident(resident, neighbour, channel="web"), "王小华", number)
     entry = by_neighbour.get()
     assert (entry.consent, entry.channel) == (consent, "web")
     assert number not in str(entry.details) and "王小华" not in str(entry.details)

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 
+from portal.acting import Acting
 from portal.notifications.models import Message, Purpose
 from services.hospital import api, tasks
 from services.hospital.models import Appointment, Status
@@ -34,7 +35,7 @@ def test_the_confirmation_says_code_place_time_address_and_what_to_bring(
         "ID card, medical insurance card",
     ):
         assert words in message.body
-    assert message.channel == "sms" and message.language == "en"
+    assert message.medium == "sms" and message.language == "en"
 
 
 def test_the_chinese_confirmation_is_short(resident, monday, committed, chinese):
@@ -45,7 +46,7 @@ def test_the_chinese_confirmation_is_short(resident, monday, committed, chinese)
         "%(address)s。",
     )
     chinese("Bring %(things)s.", "请带%(things)s。")
-    api.save_identity(resident, "王秀英", "11010519491231002X")
+    api.save_identity(Acting.by_resident(resident), "王秀英", "11010519491231002X")
     appointment = committed(book, monday, resident)
     (message,) = _messages(resident, Purpose.HOSPITAL)
     assert f"识别码{appointment.code}" in message.body
@@ -59,7 +60,7 @@ def test_a_resident_who_prefers_calls_gets_a_call(patient, monday, committed):
     patient.save(update_fields=["notify_by"])
     committed(book, monday, patient)
     (message,) = _messages(patient, Purpose.HOSPITAL)
-    assert message.channel == "voice"
+    assert message.medium == "voice"
 
 
 def test_nothing_is_sent_when_booking_is_refused(patient, make_session, clock, committed):
@@ -76,7 +77,7 @@ def test_nothing_is_sent_when_booking_is_refused(patient, make_session, clock, c
 def no_phone(db):
     """Someone without a phone number on file (booked at a counter long ago)."""
     person = get_user_model().objects.create(username="no-phone-patient")
-    api.save_identity(person, "赵大明", "11010519491231002X")
+    api.save_identity(Acting.by_resident(person), "赵大明", "11010519491231002X")
     return person
 
 
@@ -132,7 +133,7 @@ def test_cancelled_visits_and_other_days_get_no_reminder(patient, make_session, 
     at(2026, 11, 20, 9, 0)
     monday = book(make_session(MONDAY), patient)
     tuesday = book(make_session(datetime.date(2026, 11, 24)), patient)
-    api.cancel(monday, acting_user=patient, channel="web")
+    api.cancel(monday, acting=Acting.for_resident(monday.patient, patient, channel="web"))
     at(2026, 11, 22, 9, 0)
     assert api.send_reminders() == 0
     at(2026, 11, 23, 9, 0)

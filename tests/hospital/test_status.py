@@ -2,6 +2,7 @@
 
 import pytest
 
+from portal.acting import Acting
 from services.hospital import api
 from services.hospital.models import Status, may_move
 from tests.hospital.conftest import book
@@ -37,7 +38,7 @@ def test_check_in_then_seen_and_never_back(patient, monday):
 
 def test_a_cancelled_one_stays_cancelled(patient, monday):
     appointment = book(monday, patient)
-    api.cancel(appointment, acting_user=patient, channel="web")
+    api.cancel(appointment, acting=Acting.for_resident(appointment.patient, patient, channel="web"))
     assert not api.move(appointment, Status.CHECKED_IN)
     appointment.refresh_from_db()
     assert appointment.status == Status.CANCELLED

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
+from portal.acting import Acting
 from portal.consent import api as consent_api
 from portal.consent.models import GivenVia, Scope
 from services.hospital import api
@@ -43,7 +44,7 @@ def monday_morning(medicine):
 
 @pytest.fixture
 def with_identity(resident):
-    api.save_identity(resident, "王小华", id_number(WANG))
+    api.save_identity(Acting.by_resident(resident), "王小华", id_number(WANG))
     return resident
 
 
@@ -212,8 +213,10 @@ def test_a_full_session_is_refused_with_what_to_do_instead_and_nothing_is_writte
     session = monday_morning(medicine)
     for phone, body in (("+8613800000091", "31010519600101123"), ("+8613800000092", None)):
         other = django_user_model.objects.create_user(username=phone, phone=phone)
-        api.save_identity(other, "陈大明", id_number(body or "31010519700101123"))
-        api.book(session, other, acting_user=other, channel="web", idempotency_key=phone)
+        api.save_identity(
+            Acting.by_resident(other), "陈大明", id_number(body or "31010519700101123")
+        )
+        api.book(session, Acting.for_resident(other, other, channel="web"), idempotency_key=phone)
     response = signed_in.post(ENGLISH + "confirm/", {"key": form_key(html)})
     page = response.content.decode()
     assert response.status_code == 200 and "<title>Error:" in page
@@ -234,9 +237,7 @@ def test_the_check_page_shows_a_refusal_before_the_button_is_pressed(
 ):
     api.book(
         monday_morning(medicine),
-        with_identity,
-        acting_user=with_identity,
-        channel="web",
+        Acting.for_resident(with_identity, with_identity, channel="web"),
         idempotency_key="earlier",
     )
     _, html = walk_to_check(signed_in, hospital, medicine, period="afternoon")
@@ -286,7 +287,7 @@ def daughter(django_user_model):
     member = django_user_model.objects.create_user(
         username="+8613900000055", phone="+8613900000055", preferred_name="王小美"
     )
-    api.save_identity(member, "王小美", id_number("31010519800101123"))
+    api.save_identity(Acting.by_resident(member), "王小美", id_number("31010519800101123"))
     return member
 
 
@@ -319,7 +320,7 @@ def test_without_consent_a_family_member_cannot_choose_nor_book_for_the_resident
     )
     client.force_login(daughter)
     _, html = walk_to_check(client, hospital, medicine, patient=with_identity)
-    consent_api.revoke(consent, by=with_identity)  # she changes her mind meanwhile
+    consent_api.revoke(consent, by=with_identity, channel="web")  # she changes her mind meanwhile
     response = client.post(ENGLISH + "confirm/", {"key": form_key(html)})
     assert not Appointment.objects.exists()
     # The question comes back, saying why, and nothing chosen for her is kept.
@@ -344,7 +345,7 @@ def test_booking_for_the_resident_is_refused_when_consent_goes_at_the_last_momen
     real_book = api.book
 
     def book_after_withdrawal(*args, **kwargs):
-        consent_api.revoke(consent, by=with_identity)
+        consent_api.revoke(consent, by=with_identity, channel="web")
         return real_book(*args, **kwargs)
 
     monkeypatch.setattr(api, "book", book_after_withdrawal)
@@ -457,9 +458,7 @@ def test_the_booker_stops_seeing_the_appointment_when_the_permission_is_withdraw
     )
     appointment = api.book(
         monday_morning(medicine),
-        with_identity,
-        acting_user=daughter,
-        channel="web",
+        Acting.for_resident(with_identity, daughter, channel="web"),
         idempotency_key="by-daughter",
     )
     slip = f"{ENGLISH}appointments/{appointment.pk}/"
@@ -467,7 +466,7 @@ def test_the_booker_stops_seeing_the_appointment_when_the_permission_is_withdraw
     assert client.get(slip).status_code == 200
     assert slip in client.get(ENGLISH + "appointments/").content.decode()
 
-    consent_api.revoke(consent, by=with_identity)
+    consent_api.revoke(consent, by=with_identity, channel="web")
     assert client.get(slip).status_code == 404
     assert client.get(slip + "cancel/").status_code == 404
     assert slip not in client.get(ENGLISH + "appointments/").content.decode()
@@ -516,9 +515,7 @@ def test_a_hospital_closed_since_is_not_called_the_one_used_last_time(
 ):
     api.book(
         monday_morning(medicine),
-        with_identity,
-        acting_user=with_identity,
-        channel="web",
+        Acting.for_resident(with_identity, with_identity, channel="web"),
         idempotency_key="at-ruijin",
     )
     hospital.active = False

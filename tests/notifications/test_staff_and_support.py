@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def _message(**fields):
     values = {
-        "channel": "sms",
+        "medium": "sms",
         "recipient": "+8613800000001",
         "purpose": "sign_in_code",
         "template": "sign_in_code",
@@ -56,7 +56,7 @@ def test_last_message_prints_what_the_console_phone_received(settings, tmp_path)
     """The embedded default's stand-in for a phone shows the code, as a phone would."""
     settings.CONSOLE_PHONE_INBOX = str(tmp_path / "phone.jsonl")
     for text in ("旧消息", "您的登录验证码是123456"):
-        message = Message(recipient="+8613800000001", channel="sms", body=text)
+        message = Message(recipient="+8613800000001", medium="sms", body=text)
         ConsoleBackend().send(message)
     out = io.StringIO()
     call_command("last_message", "138 0000 0001", stdout=out, stderr=io.StringIO())

@@ -18,9 +18,9 @@ def twilio_settings(settings):
     settings.PUBLIC_BASE_URL = PUBLIC
 
 
-def _message(provider_id="SM" + "a" * 32, status=Status.SENT, channel="sms"):
+def _message(provider_id="SM" + "a" * 32, status=Status.SENT, medium="sms"):
     return Message.objects.create(
-        channel=channel,
+        medium=medium,
         recipient="+8613800000001",
         purpose="sign_in_code",
         template="sign_in_code",
@@ -104,7 +104,7 @@ def test_the_same_report_twice_changes_nothing_the_second_time(client):
 
 
 def test_a_completed_call_counts_as_delivered(client):
-    message = _message(provider_id="CA" + "b" * 32, channel="voice")
+    message = _message(provider_id="CA" + "b" * 32, medium="voice")
     fields = {
         "CallSid": message.provider_id,
         "CallStatus": "completed",

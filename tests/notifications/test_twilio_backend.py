@@ -38,14 +38,14 @@ def _in_ten_minutes():
     return timezone.now() + datetime.timedelta(minutes=10)
 
 
-def _send(capture, number="+8613800000001", channel="sms", code="482913", language="zh-hans"):
+def _send(capture, number="+8613800000001", medium="sms", code="482913", language="zh-hans"):
     with capture(execute=True):
         message = api.send(
             number,
             "sign_in_code",
             {"code": SECRET_MASK},
             purpose=Purpose.SIGN_IN_CODE,
-            channel=channel,
+            medium=medium,
             language=language,
             secret=code,
             secret_until=_in_ten_minutes(),
@@ -70,7 +70,7 @@ def test_an_sms_goes_through_twilio_messages(fake_twilio, django_capture_on_comm
 def test_a_call_speaks_slowly_in_mandarin_twice_reading_digits_one_by_one(
     fake_twilio, django_capture_on_commit_callbacks
 ):
-    message = _send(django_capture_on_commit_callbacks, channel="voice")
+    message = _send(django_capture_on_commit_callbacks, medium="voice")
     [call] = fake_twilio.calls
     assert call.status_callback == "https://portal.example.cn/phone/status/call/"
     assert call.twiml.count('language="cmn-CN"') == 2
@@ -82,7 +82,7 @@ def test_a_call_speaks_slowly_in_mandarin_twice_reading_digits_one_by_one(
 
 @pytest.mark.django_db
 def test_an_english_call_uses_an_english_voice(fake_twilio, django_capture_on_commit_callbacks):
-    _send(django_capture_on_commit_callbacks, channel="voice", language="en")
+    _send(django_capture_on_commit_callbacks, medium="voice", language="en")
     assert 'language="en-US"' in fake_twilio.calls[0].twiml
 
 
@@ -157,13 +157,14 @@ class _worker_if_broker:
             from celery.contrib.testing.worker import start_worker
 
             from portal.celery import app
+            from portal.queues import ALL
 
             self.worker = start_worker(
                 app,
                 pool="threads",
                 concurrency=4,
                 perform_ping_check=False,
-                queues=["urgent", "default", "bulk"],
+                queues=list(ALL),
                 shutdown_timeout=30,
             )
             self.worker.__enter__()

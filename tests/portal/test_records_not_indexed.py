@@ -22,7 +22,7 @@ def test_records_are_not_tracked_and_editors_content_still_is():
 def test_saving_a_message_writes_no_references(django_assert_num_queries):
     reverse("wagtailadmin_home")
     message = Message(
-        channel="sms",
+        medium="sms",
         recipient="+8613800000001",
         purpose="sign_in_code",
         template="sign_in_code",

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from portal.audit.models import Channel
+from portal.acting import Acting
 from portal.private_pages import PrivatePagesMiddleware
 from services.hospital import api as hospital
 from services.hospital.models import Department, Hospital, Session
@@ -47,10 +47,8 @@ def appointment(resident, at):
         ends_at=datetime.time(11, 30),
         capacity=5,
     )
-    hospital.save_identity(resident, "王小华", id_number("31010519500101123"))
-    return hospital.book(
-        session, resident, acting_user=resident, channel=Channel.WEB, idempotency_key="slip"
-    )
+    hospital.save_identity(Acting.by_resident(resident), "王小华", id_number("31010519500101123"))
+    return hospital.book(session, Acting.by_resident(resident), idempotency_key="slip")
 
 
 @pytest.mark.parametrize(
@@ -81,12 +79,7 @@ def test_a_hospital_slip_is_not_stored(signed_in, appointment):
 
 def test_a_ride_and_its_live_status_are_not_stored(signed_in, resident, settings):
     settings.TAXI_PROVIDER = "services.taxi.providers.manual.ManualProvider"
-    ride = taxi.request_ride(
-        resident,
-        acting_user=resident,
-        channel=Channel.WEB,
-        idempotency_key="no-store",
-    )
+    ride = taxi.request_ride(Acting.by_resident(resident), idempotency_key="no-store")
     for path in (f"/taxi/rides/{ride.pk}/", f"/taxi/rides/{ride.pk}/status.json"):
         assert _no_store(signed_in.get(path)), path
 

@@ -2,7 +2,8 @@
 
 from itertools import count
 
-from portal.audit.models import Channel
+from portal.acting import Acting
+from portal.channels import Channel
 from portal.notifications.models import Message, Purpose
 from services.taxi import api
 
@@ -13,14 +14,14 @@ def new_key():
     return f"tap-{next(_keys)}"
 
 
-def book(resident, *, by=None, channel=Channel.WEB, key=None, **choices):
-    return api.request_ride(
-        resident,
-        acting_user=by or resident,
-        channel=channel,
-        idempotency_key=key or new_key(),
-        **choices,
-    )
+def book(resident, *, by=None, channel=Channel.WEB, key=None, reference="", **choices):
+    acting = Acting.for_resident(resident, by or resident, channel=channel, reference=reference)
+    return api.request_ride(acting, idempotency_key=key or new_key(), **choices)
+
+
+def cancel(ride, *, by=None, channel=Channel.WEB, reason=""):
+    acting = Acting.for_resident(ride.resident, by or ride.resident, channel=channel)
+    return api.cancel_ride(ride, acting=acting, reason=reason)
 
 
 def event(ride, kind, event_id=None, **data):

@@ -5,7 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import translation
 
-from portal.audit.models import AuditEntry, Channel
+from portal.acting import Acting
+from portal.audit.models import AuditEntry
+from portal.channels import Channel
 from portal.consent.api import ConsentRequired, grant
 from portal.consent.models import GivenVia, Scope
 from portal.notifications.models import Message
@@ -17,8 +19,18 @@ from tests.taxi.helpers import book
 pytestmark = pytest.mark.django_db
 
 
-def _taxi_consent(resident, grantee=None):
+def _taxi_consent(resident, grantee):
     return grant(resident, Scope.TAXI, grantee=grantee, given_via=GivenVia.WEB)
+
+
+def _consent_for_request(resident, request, recorded_by):
+    return grant(
+        resident,
+        Scope.TAXI,
+        reference=request,
+        given_via=GivenVia.PHONE_SPOKEN,
+        recorded_by=recorded_by,
+    )
 
 
 def test_one_tap_books_a_taxi_from_home_now_with_no_destination(at_home):
@@ -67,7 +79,7 @@ def test_the_resident_cannot_book_a_second_ride_even_on_purpose(at_home):
 
 
 def test_a_helper_may_book_a_second_ride_on_purpose(at_home, volunteer):
-    _taxi_consent(at_home)
+    _taxi_consent(at_home, volunteer)
     book(at_home)
     with pytest.raises(api.RideAlreadyActive):
         book(at_home, by=volunteer, channel=Channel.VOLUNTEER)
@@ -94,18 +106,23 @@ def test_acting_for_someone_without_consent_is_refused_and_nothing_is_written(at
 
 
 def test_with_consent_it_is_recorded_in_the_ride_and_the_audit_entry(at_home, volunteer):
-    consent = _taxi_consent(at_home)
-    ride = book(at_home, by=volunteer, channel=Channel.VOLUNTEER)
+    consent = _consent_for_request(at_home, "request:42", volunteer)
+    ride = book(at_home, by=volunteer, channel=Channel.PHONE, reference="request:42")
     assert ride.consent == consent
+    assert (ride.acting_role, ride.channel, ride.reference) == ("volunteer", "phone", "request:42")
     entry = AuditEntry.objects.get(resident=at_home, action="booked_taxi")
     assert entry.actor == volunteer
     assert entry.consent == consent
-    assert entry.channel == Channel.VOLUNTEER
+    assert (entry.channel, entry.actor_role, entry.reference) == (
+        "phone",
+        "volunteer",
+        "request:42",
+    )
     assert entry.details == {"ride": ride.pk}
 
 
 def test_the_resident_is_told_when_someone_books_for_them(at_home, counter_staff):
-    _taxi_consent(at_home)
+    _taxi_consent(at_home, counter_staff)
     book(at_home, by=counter_staff, channel=Channel.COUNTER)
     told = Message.objects.filter(recipient=at_home.phone).latest("id")
     assert "booked a taxi for you" in told.body
@@ -205,16 +222,18 @@ def test_a_long_tap_key_twice_is_still_one_ride(at_home):
 def test_a_helper_may_book_for_a_resident_without_a_phone(at_home, counter_staff):
     at_home.phone = None
     at_home.save(update_fields=["phone"])
-    _taxi_consent(at_home)
+    _taxi_consent(at_home, counter_staff)
     ride = book(at_home, by=counter_staff, channel=Channel.COUNTER)
     assert ride.requested_by == counter_staff
-    api.cancel_ride(ride, acting_user=counter_staff, channel=Channel.COUNTER)
+    api.cancel_ride(
+        ride, acting=Acting.for_resident(ride.resident, counter_staff, channel=Channel.COUNTER)
+    )
     assert Ride.objects.get(pk=ride.pk).status == Status.CANCELLED
 
 
 def test_the_resident_is_told_at_once_at_night_when_a_helper_books(at_home, counter_staff, at):
     at(2026, 11, 25, 23, 30)  # quiet hours: a reminder would wait, a taxi on its way cannot
-    _taxi_consent(at_home)
+    _taxi_consent(at_home, counter_staff)
     ride = book(at_home, by=counter_staff, channel=Channel.COUNTER)
     told = Message.objects.filter(recipient=at_home.phone).latest("id")
     assert "booked a taxi for you" in told.body

@@ -13,6 +13,7 @@ import pytest
 import requests
 from django.utils import timezone
 
+from portal.acting import Acting
 from services.taxi import api, tasks
 from services.taxi.models import Status
 from services.taxi.providers.base import ProviderError, get_provider
@@ -115,7 +116,7 @@ def test_a_company_that_cannot_be_reached_is_tried_again_then_a_person_helps(
 ):
     settings.TAXI_HTTP_BASE_URL = "http://127.0.0.1:9"  # the discard port: refused at once
     ride = _ordered(committed(book, at_home))
-    assert (ride.status, ride.needs_help) == (Status.NO_CAR, True)
+    assert (ride.status, ride.needs_a_person) == (Status.NO_CAR, True)
 
 
 def test_a_company_that_keeps_failing_means_no_car_and_a_person(at_home, dispatch, committed):
@@ -123,7 +124,7 @@ def test_a_company_that_keeps_failing_means_no_car_and_a_person(at_home, dispatc
     ride = _ordered(committed(book, at_home))
     assert len(dispatch.calls("POST", "/v1/orders")) == tasks.DISPATCH_MAX_TRIES
     assert dispatch.creates == 0
-    assert (ride.status, ride.needs_help) == (Status.NO_CAR, True)
+    assert (ride.status, ride.needs_a_person) == (Status.NO_CAR, True)
     assert "Sorry, no taxi was found." in taxi_messages(at_home)[-1].body
 
 
@@ -131,8 +132,7 @@ def test_a_refused_order_is_not_tried_again_and_a_person_helps(at_home, dispatch
     dispatch.refuse_next(1, status=422, code="address_not_served")
     ride = _ordered(committed(book, at_home))
     assert [call[2] for call in dispatch.calls("POST", "/v1/orders")] == [422]
-    assert (ride.status, ride.needs_help) == (Status.NO_CAR, True)
-    assert ride in api.rides_needing_help()
+    assert (ride.status, ride.needs_a_person) == (Status.NO_CAR, True)
     assert "Call 962 200 and a person will help you." in taxi_messages(at_home)[-1].body
 
 
@@ -197,7 +197,12 @@ def test_a_worker_waits_with_backoff_or_as_long_as_the_company_asks():
 
 def test_cancelling_a_ride_cancels_the_companys_order(at_home, dispatch, committed):
     ride = _ordered(committed(book, at_home))
-    committed(api.cancel_ride, ride, acting_user=at_home, channel="web", reason="不需要了")
+    committed(
+        api.cancel_ride,
+        ride,
+        acting=Acting.for_resident(ride.resident, at_home, channel="web"),
+        reason="不需要了",
+    )
     order = dispatch.order(ride.provider_order_id)
     assert (order.status, order.cancel_reason) == ("cancelled", "不需要了")
     assert dispatch.calls("POST", f"/v1/orders/{order.id}/cancel")[0][2] == 200
@@ -206,7 +211,9 @@ def test_cancelling_a_ride_cancels_the_companys_order(at_home, dispatch, committ
 def test_a_cancel_the_company_fails_is_tried_again(at_home, dispatch, committed):
     ride = _ordered(committed(book, at_home))
     dispatch.fail_next(2, status=502, on="cancel")
-    committed(api.cancel_ride, ride, acting_user=at_home, channel="web")
+    committed(
+        api.cancel_ride, ride, acting=Acting.for_resident(ride.resident, at_home, channel="web")
+    )
     assert dispatch.order(ride.provider_order_id).status == "cancelled"
     path = f"/v1/orders/{ride.provider_order_id}/cancel"
     assert [call[2] for call in dispatch.calls("POST", path)] == [502, 502, 200]

@@ -5,7 +5,9 @@ import uuid
 import pytest
 from django.utils import translation
 
-from portal.audit.models import AuditEntry, Channel
+from portal.acting import Acting
+from portal.audit.models import AuditEntry
+from portal.channels import Channel
 from services.taxi import api, phone_dispatch
 from services.taxi.models import Ride, RideEvent, Status
 from services.taxi.providers.base import get_provider
@@ -40,14 +42,22 @@ def test_there_is_nothing_to_poll_and_no_webhook_is_genuine(phoned_in, rf):
 
 
 def test_cancelling_a_phoned_in_ride_asks_a_person_to_phone_the_company(phoned_in, committed):
-    committed(api.cancel_ride, phoned_in, acting_user=phoned_in.resident, channel=Channel.WEB)
+    committed(
+        api.cancel_ride,
+        phoned_in,
+        acting=Acting.for_resident(phoned_in.resident, phoned_in.resident, channel=Channel.WEB),
+    )
     phoned_in.refresh_from_db()
     assert phoned_in.status == Status.CANCELLED
     assert phone_dispatch.needs_company_call(phoned_in)
 
 
 def test_telling_the_company_is_kept_once_and_audited(phoned_in, committed, operator):
-    committed(api.cancel_ride, phoned_in, acting_user=phoned_in.resident, channel=Channel.WEB)
+    committed(
+        api.cancel_ride,
+        phoned_in,
+        acting=Acting.for_resident(phoned_in.resident, phoned_in.resident, channel=Channel.WEB),
+    )
     form_id = uuid.uuid4()
     assert phone_dispatch.company_told(phoned_in, staff=operator, event_id=form_id) is True
     assert phone_dispatch.company_told(phoned_in, staff=operator, event_id=form_id) is False
@@ -55,12 +65,12 @@ def test_telling_the_company_is_kept_once_and_audited(phoned_in, committed, oper
     told = RideEvent.objects.get(ride=phoned_in, kind=phone_dispatch.COMPANY_TOLD)
     assert (told.provider, told.applied, told.data["entered_by"]) == ("manual", False, operator.pk)
     audit = AuditEntry.objects.get(resident=phoned_in.resident, action="told_taxi_company")
-    assert (audit.actor, audit.channel) == (operator, Channel.PHONE)
+    assert (audit.actor, audit.channel) == (operator, Channel.STAFF_TOOLS)
 
 
 def test_a_ride_cancelled_before_it_reached_the_operator_needs_no_call(at_home, manual_dispatch):
     ride = book(at_home)  # not dispatched yet: the commit never came
-    api.cancel_ride(ride, acting_user=at_home, channel=Channel.WEB)
+    api.cancel_ride(ride, acting=Acting.for_resident(ride.resident, at_home, channel=Channel.WEB))
     ride.refresh_from_db()
     assert (ride.status, ride.provider_order_id) == (Status.CANCELLED, "")
     assert not phone_dispatch.needs_company_call(ride)
@@ -82,7 +92,7 @@ def test_the_operators_car_reaches_the_ride_as_a_manual_event(phoned_in, operato
     audit = AuditEntry.objects.get(resident=phoned_in.resident, action="entered_taxi_news")
     assert (audit.actor, audit.channel, audit.details) == (
         operator,
-        Channel.PHONE,
+        Channel.STAFF_TOOLS,
         {"ride": phoned_in.pk, "status": "car_found"},
     )
     [told] = taxi_messages(phoned_in.resident)
@@ -92,7 +102,7 @@ def test_the_operators_car_reaches_the_ride_as_a_manual_event(phoned_in, operato
 def test_no_car_found_asks_a_person_to_help(phoned_in, operator):
     phone_dispatch.enter(phoned_in, Status.NO_CAR, staff=operator, event_id=uuid.uuid4())
     phoned_in.refresh_from_db()
-    assert (phoned_in.status, phoned_in.needs_help) == (Status.NO_CAR, True)
+    assert (phoned_in.status, phoned_in.needs_a_person) == (Status.NO_CAR, True)
     assert taxi_messages(phoned_in.resident)[-1].body.startswith(
         "[Silver Portal]Sorry, no taxi was found."
     )

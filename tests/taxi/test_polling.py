@@ -104,7 +104,7 @@ def test_a_provider_that_hangs_on_one_ride_does_not_stop_the_others(
     dispatch.hang_next(1, seconds=2, on="get")  # longer than the 1 s timeout
     assert poll_quiet_rides()["failed"] == 1
     second.refresh_from_db()
-    assert (second.status, second.needs_help) == (Status.NO_CAR, True)
+    assert (second.status, second.needs_a_person) == (Status.NO_CAR, True)
 
 
 def test_finished_rides_and_other_providers_rides_are_not_polled(at_home, dispatch, committed):

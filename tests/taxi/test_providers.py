@@ -44,7 +44,7 @@ def test_the_simulation_can_end_without_a_car_and_asks_a_person_to_help(
     ride = committed(book, at_home)
     ride.refresh_from_db()
     assert ride.status == ending
-    assert ride.needs_help
+    assert ride.needs_a_person
 
 
 def test_when_drivers_keep_cancelling_the_portal_asks_again_twice_then_offers_a_person(
@@ -55,7 +55,7 @@ def test_when_drivers_keep_cancelling_the_portal_asks_again_twice_then_offers_a_
     ride.refresh_from_db()
     assert ride.redispatches == api.MAX_REDISPATCHES == 2
     assert ride.status == Status.NO_CAR
-    assert ride.needs_help
+    assert ride.needs_a_person
     orders = set(RideEvent.objects.filter(ride=ride).values_list("data__order_id", flat=True))
     assert orders == {f"sim-ride-{ride.pk}-{n}" for n in range(3)}
     last = taxi_messages(at_home)[-1]
@@ -72,7 +72,11 @@ def test_a_driver_cancelling_once_gets_another_car(at_home, quiet, committed):
     assert "looking for another car" in taxi_messages(at_home)[-1].body
     committed(event, ride, "car_found", plate="沪C·55555")
     ride.refresh_from_db()
-    assert (ride.status, ride.car_plate, ride.needs_help) == (Status.CAR_FOUND, "沪C·55555", False)
+    assert (ride.status, ride.car_plate, ride.needs_a_person) == (
+        Status.CAR_FOUND,
+        "沪C·55555",
+        False,
+    )
 
 
 def test_the_same_order_gives_the_same_pretend_car():
@@ -94,7 +98,7 @@ def test_a_provider_that_keeps_failing_means_no_car_and_a_person(
     quiet.failures.extend([provider_error("timeout")] * 5)
     ride = committed(book, at_home)
     ride.refresh_from_db()
-    assert (ride.status, ride.needs_help) == (Status.NO_CAR, True)
+    assert (ride.status, ride.needs_a_person) == (Status.NO_CAR, True)
     assert quiet.created == []
 
 

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.users.models import UserProfile
 
-from portal.audit.models import AuditEntry, Channel
+from portal.acting import Acting
+from portal.audit.models import AuditEntry
+from portal.channels import Channel
 from services.taxi import api
 from services.taxi.models import Ride, RideEvent, Status
 from tests.taxi.helpers import book, taxi_messages
@@ -79,7 +81,7 @@ def test_the_list_shows_live_rides_first_newest_first(signed_in, at_home, neighb
     at(2026, 11, 20, 9, 0)
     older_live = book(neighbour, pickup_address="长宁区")
     at(2026, 11, 20, 9, 30)
-    later_done = _finished_ride(at_home, status=Status.NO_CAR, needs_help=True)
+    later_done = _finished_ride(at_home, status=Status.NO_CAR)
     newer_live = book(at_home, pickup_at=timezone.now() + timedelta(hours=2))
     Ride.objects.filter(pk=newer_live.pk).update(
         status=Status.CAR_FOUND, car_plate="沪A·54321", car_colour="blue"
@@ -105,7 +107,7 @@ def test_the_filters_narrow_the_list(signed_in, at_home, neighbour, at, manual_d
     yesterday = _finished_ride(at_home)
     at(2026, 11, 20, 10, 0)
     manual = book(neighbour, pickup_address="长宁区")  # looking, phoned in by hand
-    helpless = _finished_ride(at_home, status=Status.DRIVER_NO_SHOW, needs_help=True)
+    helpless = _finished_ride(at_home, status=Status.DRIVER_NO_SHOW)
     Ride.objects.filter(pk=helpless.pk).update(provider="quiet")
 
     assert _rows(client.get(LIST, {"status": "driver_no_show"})) == [helpless.pk]
@@ -121,7 +123,11 @@ def test_a_cancelled_phoned_in_ride_stays_with_the_live_ones_until_the_company_i
 ):
     client, user = signed_in(CHANGE)
     later = _finished_ride(neighbour)
-    committed(api.cancel_ride, phoned_in, acting_user=at_home, channel=Channel.WEB)
+    committed(
+        api.cancel_ride,
+        phoned_in,
+        acting=Acting.for_resident(phoned_in.resident, at_home, channel=Channel.WEB),
+    )
 
     response = client.get(LIST)
     assert _rows(response) == [phoned_in.pk, later.pk]
@@ -134,7 +140,7 @@ def test_a_cancelled_phoned_in_ride_stays_with_the_live_ones_until_the_company_i
     event = RideEvent.objects.get(ride=phoned_in, kind="company_told")
     assert event.data["entered_by"] == user.pk
     entry = AuditEntry.objects.get(resident=phoned_in.resident, action="told_taxi_company")
-    assert entry.actor == user and entry.channel == Channel.PHONE
+    assert entry.actor == user and entry.channel == Channel.STAFF_TOOLS
 
 
 # --- A ride's page ------------------------------------------------------------------------------
@@ -217,7 +223,9 @@ def test_bad_car_details_show_an_error_and_change_nothing(
 def test_a_cancelled_ride_refuses_the_car(signed_in, phoned_in, at_home):
     client, _ = signed_in(CHANGE)
     page = client.get(detail_url(phoned_in))
-    api.cancel_ride(phoned_in, acting_user=at_home, channel=Channel.WEB)
+    api.cancel_ride(
+        phoned_in, acting=Acting.for_resident(phoned_in.resident, at_home, channel=Channel.WEB)
+    )
     response = client.post(detail_url(phoned_in), {"entry": _fresh_id(page), **GOOD_CAR})
     assert response.status_code == 200
     assert "This ride has ended. Nothing more can be entered." in response.text

@@ -3,7 +3,8 @@
 import pytest
 from django.utils import translation
 
-from portal.notifications.models import Channel as MessageChannel
+from portal.notifications.models import Medium
+from portal.signals import needs_a_person
 from services.taxi import api
 from services.taxi.models import Ride, Status
 from tests.taxi.helpers import CAR, book, event, taxi_messages
@@ -39,7 +40,7 @@ def test_car_found_tells_the_plate_colour_and_drivers_phone_by_sms(at_home):
     ride = book(at_home)
     event(ride, "car_found", **CAR)
     [told] = taxi_messages(at_home)
-    assert told.channel == MessageChannel.SMS
+    assert told.medium == Medium.SMS
     assert told.language == "en"
     assert told.urgent
     assert told.related == Ride.objects.get(pk=ride.pk)
@@ -74,7 +75,7 @@ def test_a_resident_who_prefers_calls_is_called(at_home):
     event(ride, "car_found", **CAR)
     event(ride, "driver_no_show")
     messages = taxi_messages(at_home)
-    assert [m.channel for m in messages] == [MessageChannel.VOICE, MessageChannel.VOICE]
+    assert [m.medium for m in messages] == [Medium.VOICE, Medium.VOICE]
     assert "Call 962 200 and a person will help you." in messages[-1].body
 
 
@@ -83,8 +84,7 @@ def test_no_car_found_offers_a_person_and_marks_the_ride(at_home, in_chinese):
     event(ride, "looking")
     event(ride, "no_car")
     ride.refresh_from_db()
-    assert ride.needs_help
-    assert ride in api.rides_needing_help()
+    assert ride.needs_a_person
     [told] = taxi_messages(at_home)
     assert "抱歉，没有找到出租车。请拨打962 200，会有人帮您。" in told.body
     # Nothing reads replies to a text yet: the message must not ask for one.
@@ -96,7 +96,7 @@ def test_no_driver_answered_offers_a_person_too(at_home):
     ride = book(at_home)
     event(ride, "no_driver_answer")
     ride.refresh_from_db()
-    assert ride.needs_help
+    assert ride.needs_a_person
     assert "Call 962 200 and a person will help you." in taxi_messages(at_home)[-1].body
 
 
@@ -105,19 +105,51 @@ def test_a_driver_who_does_not_come_means_a_person_helps(at_home):
     event(ride, "car_found", **CAR)
     event(ride, "driver_no_show")
     ride.refresh_from_db()
-    assert ride.needs_help
+    assert ride.needs_a_person
     told = taxi_messages(at_home)[-1]
     assert "the driver did not come" in told.body
     assert "Call 962 200 and a person will help you." in told.body
     assert "reply" not in told.body
 
 
-def test_mark_needs_help_is_idempotent(at_home):
-    ride = book(at_home)
-    api.mark_needs_help(ride)
-    api.mark_needs_help(ride)
-    assert Ride.objects.get(pk=ride.pk).needs_help
-    assert list(api.rides_needing_help()) == [ride]
+def test_no_car_is_announced_once_for_a_person_to_call_back(
+    at_home, django_capture_on_commit_callbacks
+):
+    heard = []
+
+    def listener(sender, **announced):
+        heard.append((sender, announced))
+
+    needs_a_person.connect(listener)
+    try:
+        ride = book(at_home, reference="request:7")
+        with django_capture_on_commit_callbacks(execute=True):
+            event(ride, "no_car")
+            event(ride, "no_car")  # the same news twice: announced once
+    finally:
+        needs_a_person.disconnect(listener)
+    [(sender, announced)] = heard
+    assert sender == "taxi"
+    assert announced["resident"] == at_home
+    assert (announced["reason"], announced["record"], announced["under"]) == (
+        "no_car",
+        f"ride:{ride.pk}",
+        "request:7",
+    )
+    assert "回电话" in str(announced["summary"])
+
+
+def test_a_ride_with_a_car_is_never_announced(at_home, django_capture_on_commit_callbacks):
+    heard = []
+    needs_a_person.connect(heard.append, weak=False)
+    try:
+        ride = book(at_home)
+        with django_capture_on_commit_callbacks(execute=True):
+            event(ride, "car_found", **CAR)
+            event(ride, "done")
+    finally:
+        needs_a_person.disconnect(heard.append)
+    assert heard == []
 
 
 def test_ride_status_says_where_the_car_is_in_plain_words(at_home):

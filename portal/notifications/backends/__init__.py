@@ -23,9 +23,9 @@ def _load(path):
     return import_string(path)()
 
 
-def backend_for(channel):
-    """The configured backend instance for ``"sms"`` or ``"voice"``."""
-    path = settings.SMS_BACKEND if channel == "sms" else settings.VOICE_BACKEND
+def backend_for(medium):
+    """The configured backend instance for the medium ``"sms"`` or ``"voice"``."""
+    path = settings.SMS_BACKEND if medium == "sms" else settings.VOICE_BACKEND
     return _load(path)
 
 

@@ -29,6 +29,6 @@ class Backend:
         raise NotImplementedError
 
     def send(self, message):
-        if message.channel == "voice":
+        if message.medium == "voice":
             return self.send_call(message)
         return self.send_sms(message)

@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.decorators import resident_required
-from portal.audit.models import Channel
+from portal.acting import Acting
+from portal.channels import Channel
 from portal.consent.api import ConsentRequired
 from services.hospital import api
 from services.hospital.forms import CancelForm
@@ -89,7 +90,8 @@ def cancel(request, appointment_id):
         if form.cleaned_data["answer"] == "no":
             return redirect("hospital:slip", appointment_id=appointment.pk)
         try:
-            api.cancel(appointment, acting_user=request.user, channel=Channel.WEB)
+            acting = Acting.for_resident(appointment.patient, request.user, channel=Channel.WEB)
+            api.cancel(appointment, acting=acting)
         except (api.BookingRefused, ConsentRequired) as refusal:
             context = _slip_context(request, appointment)
             context["refusal"] = refusal_words(refusal)

@@ -20,7 +20,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts.decorators import resident_required
-from portal.audit.models import Channel
+from portal.acting import Acting
+from portal.channels import Channel
 from portal.consent.api import ConsentRequired
 from services.hospital import api
 from services.hospital import flow as visit
@@ -93,6 +94,11 @@ def _asked_too_early(answers, step):
     if ORDER.index(missing) < ORDER.index(step):
         return _go_to(missing)
     return None
+
+
+def _acting(request, answers):
+    """The signed-in person acting on the website for the patient the answers name."""
+    return Acting.for_resident(answers.patient, request.user, channel=Channel.WEB)
 
 
 def _choice_page(request, template, answers, context, form=None):
@@ -172,11 +178,9 @@ def identity(request):
     if request.method == "POST" and form.is_valid():
         try:
             api.save_identity(
-                answers.patient,
+                _acting(request, answers),
                 form.cleaned_data["real_name"],
                 form.cleaned_data["id_number"],
-                acting_user=request.user,
-                channel=Channel.WEB,
             )
         except ConsentRequired:
             return _go_to("patient")  # withdrawn meanwhile: the question says so
@@ -385,7 +389,7 @@ def check(request):
         return early
     refusal = None
     try:
-        api.check_booking(answers.session, answers.patient, acting_user=request.user)
+        api.check_booking(answers.session, _acting(request, answers))
     except (api.BookingRefused, ConsentRequired) as error:
         refusal = refusal_words(error)
     return _check_page(request, answers, refusal)
@@ -404,13 +408,7 @@ def confirm(request):
         return early
     key = answers.flow["key"]
     try:
-        appointment = api.book(
-            answers.session,
-            answers.patient,
-            acting_user=request.user,
-            channel=Channel.WEB,
-            idempotency_key=key,
-        )
+        appointment = api.book(answers.session, _acting(request, answers), idempotency_key=key)
     except (api.BookingRefused, ConsentRequired) as error:
         # The key stays: nothing was booked with it here, and a hospital's own system that
         # booked before its answer was lost must see the same reference when the resident

@@ -41,7 +41,7 @@ def status_words(ride):
     words = ride.get_status_display()
     if getattr(ride, "company_to_call", False):
         words = gettext("%(status)s: phone the taxi company to call it off") % {"status": words}
-    if ride.needs_help:
+    if ride.needs_a_person:
         words = gettext("%(status)s (needs a person)") % {"status": words}
     return words
 
@@ -115,7 +115,7 @@ class RideDetailView(InspectView):
         return f"{self.object.resident} · {self.object.get_status_display()}"
 
     def get(self, request, *args, **kwargs):
-        record_view(request, self.object.resident, "rides")
+        record_view(request.user, self.object.resident, "rides")
         return super().get(request, *args, **kwargs)
 
     # The forms a ride's page may send: (name in the page, form class) by the "action" sent.

@@ -13,20 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput
-from wagtail.permission_policies import ModelPermissionPolicy
 
-from services.taxi.models import Ride, Status
+from services.taxi.models import CANCELLED_BY_COMPANY, NO_CAR_CAME, Ride, Status
 from services.taxi.staff.views import RideDetailView, RideIndexView
-
-
-class RidePolicy(ModelPermissionPolicy):
-    """Only "view" (``taxi.view_ride``) in Wagtail's generic views; the rest stays shut."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, "view")
-
-    def user_has_any_permission(self, user, actions):
-        return "view" in actions and super().user_has_permission(user, "view")
 
 
 def _providers():
@@ -36,13 +25,20 @@ def _providers():
 
 class RideFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
-    needs_help = django_filters.BooleanFilter(label=_("Needs a person"))
+    needs_help = django_filters.BooleanFilter(label=_("Needs a person"), method="needing_a_person")
     provider = django_filters.ChoiceFilter(label=_("Dispatch provider"), choices=_providers)
     day = django_filters.DateFilter(label=_("Day"), method="on_day", widget=AdminDateInput)
 
     class Meta:
         model = Ride
-        fields = ["status", "needs_help", "provider"]
+        fields = ["status", "provider"]
+
+    def needing_a_person(self, queryset, name, needs):
+        """Rides where no car came (see ``Ride.needs_a_person``), or all the others."""
+        no_car = Q(status__in=NO_CAR_CAME) | Q(
+            status=Status.CANCELLED, cancel_reason=CANCELLED_BY_COMPANY
+        )
+        return queryset.filter(no_car) if needs else queryset.exclude(no_car)
 
     def on_day(self, queryset, name, day):
         """Rides for that day (Shanghai time): booked for it, or asked for "now" on it."""

@@ -1,0 +1,21 @@
+"""The roles gain what acting on duty needs: the permission to act for residents (volunteers,
+counter staff, supervisors), duty records (supervisors, administrators), the areas (editors,
+administrators) and giving people their roles (administrators)."""
+
+from django.db import migrations
+
+
+def add_to_roles(apps, schema_editor):
+    from portal.accounts.roles import ensure_roles
+
+    ensure_roles(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0009_area_and_duty"),
+        ("accounts", "0008_roles"),
+        ("areas", "0001_initial"),
+    ]
+
+    operations = [migrations.RunPython(add_to_roles, migrations.RunPython.noop, elidable=False)]

@@ -1,0 +1,1 @@
+"""The area the portal serves, as data: districts, their streets and the centre for each."""

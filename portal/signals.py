@@ -1,0 +1,45 @@
+"""Signals the services send when something needs a person; the human channels listen.
+
+Services never import the human channels (``assist``): they announce here, and ``assist``
+connects a receiver that opens a request for help. Sent after the transaction that caused it
+commits, so a receiver sees the ride or appointment as it is; a receiver that fails is logged
+and does not undo what the service did.
+"""
+
+import logging
+
+from django.db import transaction
+from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
+
+# Keyword arguments: ``resident`` (the user), ``reason`` (a short code such as "no_car" or
+# "booking_refused"), ``record`` (what it is about, such as "ride:12"; "" when nothing was
+# made), ``under`` (the reference the service acted under, such as "request:42", or ""),
+# ``summary`` (a sentence for the person who helps, lazily translated).
+needs_a_person = Signal()
+
+
+def announce_needs_a_person(sender, *, resident, reason, record="", under="", summary=""):
+    """Send :data:`needs_a_person` once the current transaction commits (at once outside one)."""
+
+    def send():
+        results = needs_a_person.send_robust(
+            sender,
+            resident=resident,
+            reason=reason,
+            record=record,
+            under=under,
+            summary=summary,
+        )
+        for receiver, result in results:
+            if isinstance(result, Exception):
+                logger.error(
+                    "needs_a_person receiver %r failed for %s (%s)",
+                    receiver,
+                    record or resident.pk,
+                    reason,
+                    exc_info=result,
+                )
+
+    transaction.on_commit(send)
