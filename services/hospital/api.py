@@ -83,7 +83,8 @@ from services.hospital.rules import (
     suspended_until,
 )
 from services.hospital.rules import local_now as _now
-from services.hospital.telling import REMINDER_HOURS, confirmation_text, reminder_text
+from services.hospital.telling import REMINDER_HOURS
+from services.hospital.words import confirmation_text, reminder_text
 
 __all__ = [
     "CODE_TRIES",

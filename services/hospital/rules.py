@@ -24,7 +24,7 @@ from services.hospital.refusals import (
     already_booked,
     hotline_number,
 )
-from services.hospital.telling import day_words
+from services.hospital.words import day_words
 
 
 def local_now(now=None):

@@ -1,4 +1,5 @@
-"""Telling people about their appointments: the texts, and sending them through the outbox.
+"""Telling people about their appointments: sending the words of :mod:`services.hospital.words`
+through the outbox.
 
 The confirmation after booking, the notice after cancelling, and the reminder the day before
 (:func:`send_reminders`, run on a schedule through ``services.hospital.api``). Each text is
@@ -10,23 +11,17 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext
 
 from portal.accounts.roles import Role
 from portal.notifications import api as notify
 from portal.notifications.models import Purpose
 from services.hospital.models import Appointment, Status
+from services.hospital.words import cancelled_text, confirmation_text, reminder_text
 
 logger = logging.getLogger(__name__)
 
 # Reminders go the day before, only between these hours (Shanghai time): never at night.
 REMINDER_HOURS = (9, 20)
-
-
-def day_words(day):
-    """``day`` as messages say it, in the active language (month and day, no year)."""
-    return date_format(day, "MONTH_DAY_FORMAT")
 
 
 def tell(appointment, text, *, purpose, recipient=None, related=None):
@@ -37,54 +32,6 @@ def tell(appointment, text, *, purpose, recipient=None, related=None):
     return notify.send_to_resident(
         recipient or appointment.patient, text, purpose=purpose, related=related or appointment
     )
-
-
-def confirmation_text(appointment):
-    """The confirmation, in the active language: code, where, when, what to bring. Short."""
-    session = appointment.session
-    hospital = session.department.hospital
-    text = gettext(
-        "Booked. Code %(code)s. %(hospital)s %(department)s, %(day)s %(start)s-%(end)s. "
-        "%(address)s."
-    ) % {
-        "code": appointment.code,
-        "hospital": hospital.display_name,
-        "department": session.department.display_name,
-        "day": day_words(session.date),
-        "start": session.starts_at.strftime("%H:%M"),
-        "end": session.ends_at.strftime("%H:%M"),
-        "address": hospital.display_address,
-    }
-    if hospital.display_what_to_bring:
-        text += " " + gettext("Bring %(things)s.") % {"things": hospital.display_what_to_bring}
-    return text
-
-
-def reminder_text(appointment):
-    """The reminder the day before, in the active language. Short."""
-    session = appointment.session
-    hospital = session.department.hospital
-    text = gettext(
-        "Tomorrow %(start)s: %(hospital)s %(department)s. Code %(code)s. %(address)s."
-    ) % {
-        "code": appointment.code,
-        "hospital": hospital.display_name,
-        "department": session.department.display_name,
-        "start": session.starts_at.strftime("%H:%M"),
-        "address": hospital.display_address,
-    }
-    if hospital.display_what_to_bring:
-        text += " " + gettext("Bring %(things)s.") % {"things": hospital.display_what_to_bring}
-    return text
-
-
-def cancelled_text(appointment):
-    """The notice that ``appointment`` is cancelled, in the active language. Short."""
-    return gettext("Your appointment %(code)s at %(hospital)s on %(day)s is cancelled.") % {
-        "code": appointment.code,
-        "hospital": appointment.session.department.hospital.display_name,
-        "day": day_words(appointment.session.date),
-    }
 
 
 def tell_cancelled(appointment):

@@ -14,7 +14,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from services.taxi import api, choices
+from services.taxi import api, flow
 
 
 class HomeAddressForm(forms.Form):
@@ -60,9 +60,9 @@ class PickupForm(Question):
         super().__init__(data, **kwargs)
         self.fields["pickup"].choices = [
             (value, place_words(label, address))
-            for value, label, address, _note in choices.pickup_options(self.resident)
+            for value, label, address, _note in flow.pickup_options(self.resident)
         ]
-        self.fields["pickup"].initial = self.state.get("pickup", choices.HOME)
+        self.fields["pickup"].initial = self.state.get("pickup", flow.HOME)
 
     def answers(self):
         return {"pickup": self.cleaned_data["pickup"]}
@@ -114,10 +114,10 @@ class WhenForm(Question):
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["when"].choices = when_choices()
-        self.fields["when"].initial = self.state.get("when", choices.NOW)
-        if self.state.get("when") == choices.LATER:
+        self.fields["when"].initial = self.state.get("when", flow.NOW)
+        if self.state.get("when") == flow.LATER:
             self.fields["time"].initial = time_format(
-                timezone.localtime(choices.pickup_time(self.state)), "H:i"
+                timezone.localtime(flow.pickup_time(self.state)), "H:i"
             )
 
     def clean(self):
@@ -126,8 +126,8 @@ class WhenForm(Question):
         if not cleaned.get("when") and typed:
             # A time typed without ticking "another time" means that time.
             self._errors.pop("when", None)
-            cleaned["when"] = choices.LATER
-        if cleaned.get("when") == choices.LATER:
+            cleaned["when"] = flow.LATER
+        if cleaned.get("when") == flow.LATER:
             try:
                 cleaned["at"] = later_time(typed)
             except forms.ValidationError as error:
@@ -136,7 +136,7 @@ class WhenForm(Question):
 
     def answers(self):
         when = self.cleaned_data["when"]
-        if when == choices.LATER:
+        if when == flow.LATER:
             return {"when": when, "at": self.cleaned_data["at"].isoformat()}
         return {"when": when, "at": None}
 
@@ -157,7 +157,7 @@ class NotesForm(Question):
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
-        self.from_profile = choices.profile_notes(self.resident)
+        self.from_profile = flow.profile_notes(self.resident)
         if "notes" in self.state.get("answered", ()):
             self.fields["notes"].initial = self.state.get("notes", "")
         else:
@@ -180,10 +180,10 @@ def place_words(label, address):
 
 
 def when_choices():
-    offered = [(choices.NOW, gettext("Now"))]
-    for minutes in choices.DELAYS:
+    offered = [(flow.NOW, gettext("Now"))]
+    for minutes in flow.DELAYS:
         offered.append((str(minutes), delay_words(minutes)))
-    offered.append((choices.LATER, gettext("At another time (enter it below)")))
+    offered.append((flow.LATER, gettext("At another time (enter it below)")))
     return offered
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.accounts import api as accounts
 from portal.accounts.decorators import resident_required
 from portal.acting import Acting
-from services.taxi import api, choices
+from services.taxi import api, flow
 from services.taxi.forms import (
     ConfirmForm,
     DestinationForm,
@@ -158,7 +158,7 @@ def choose(request):
     """The link from the start page: a new visit, with no answers yet."""
     if away := _away_from_choices(request):
         return away
-    choices.begin(request)
+    flow.begin(request)
     return redirect("taxi:choose_from")
 
 
@@ -168,9 +168,9 @@ def question(request, step):
     """One question of the other choices; ``?change=1`` comes from, and goes back to, the check."""
     if away := _away_from_choices(request):
         return away
-    state = choices.current(request)
-    missing = choices.first_missing(state, request.user)
-    if missing is not None and choices.STEPS.index(missing) < choices.STEPS.index(step):
+    state = flow.current(request)
+    missing = flow.first_missing(state, request.user)
+    if missing is not None and flow.STEPS.index(missing) < flow.STEPS.index(step):
         return redirect(_step_url(missing))
     changing = request.GET.get("change") == "1"
     form_class, template = QUESTIONS[step]
@@ -182,20 +182,20 @@ def question(request, step):
         if answers is None and form.is_valid():
             answers = form.answers()
         if answers is not None:
-            state = choices.answer(request, step, answers)
+            state = flow.answer(request, step, answers)
             return redirect(_next_step(state, request.user, step, changing))
-    index = choices.STEPS.index(step)
+    index = flow.STEPS.index(step)
     if changing:
         back = reverse("taxi:choose_check")
     elif index == 0:
         back = reverse("taxi:start")
     else:
-        back = _step_url(choices.STEPS[index - 1])
+        back = _step_url(flow.STEPS[index - 1])
     context = {
         "form": form,
         "heading": form.heading,
         "number": index + 1,
-        "total": len(choices.STEPS),
+        "total": len(flow.STEPS),
         "action": _step_url(step, changing),
         "back_url": back,
     }
@@ -207,14 +207,12 @@ def _next_step(state, resident, step, changing):
 
     Either way, a question still unanswered (or whose saved place is gone) comes first.
     """
-    missing = choices.first_missing(state, resident)
-    if missing is not None and (
-        changing or choices.STEPS.index(missing) <= choices.STEPS.index(step)
-    ):
+    missing = flow.first_missing(state, resident)
+    if missing is not None and (changing or flow.STEPS.index(missing) <= flow.STEPS.index(step)):
         return _step_url(missing)
-    if changing or step == choices.STEPS[-1]:
+    if changing or step == flow.STEPS[-1]:
         return _step_url("check")
-    return _step_url(choices.STEPS[choices.STEPS.index(step) + 1])
+    return _step_url(flow.STEPS[flow.STEPS.index(step) + 1])
 
 
 @resident_required
@@ -229,8 +227,8 @@ def check(request):
             return redirect("taxi:ride", ride_id=booked.pk)
     if away := _away_from_choices(request):
         return away
-    state = choices.current(request)
-    missing = choices.first_missing(state, request.user)
+    state = flow.current(request)
+    missing = flow.first_missing(state, request.user)
     if missing is not None:
         return redirect(_step_url(missing))
     form = ConfirmForm(initial={"key": state["key"]})
@@ -238,7 +236,7 @@ def check(request):
     if request.method == "POST" and posted_key == state["key"]:
         form = ConfirmForm({"key": state["key"]})
         form.is_valid()  # bound and cleaned, so a refusal can be added as its error
-        _label, address, note = choices.pickup_place(state, request.user)
+        _label, address, note = flow.pickup_place(state, request.user)
         try:
             ride = api.request_ride(
                 Acting.by_resident(request.user),
@@ -246,23 +244,23 @@ def check(request):
                 pickup_address=address,
                 pickup_note=note,
                 destination=state.get("destination", ""),
-                pickup_at=choices.pickup_time(state),
+                pickup_at=flow.pickup_time(state),
                 driver_notes=state.get("notes", ""),
             )
         except api.RideAlreadyActive as refusal:
-            choices.clear(request)
+            flow.clear(request)
             return redirect("taxi:ride", ride_id=refusal.ride.pk)
         except api.RideRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            choices.clear(request)
+            flow.clear(request)
             return redirect("taxi:ride", ride_id=ride.pk)
     context = {"form": form, "rows": _answer_rows(state, request.user)}
     return render(request, "taxi/choose_check.html", context)
 
 
 def _answer_rows(state, resident):
-    label, address, note = choices.pickup_place(state, resident)
+    label, address, note = flow.pickup_place(state, resident)
     place = place_words(label, address) + (f" ({note})" if note else "")
     return [
         {
@@ -289,12 +287,12 @@ def _answer_rows(state, resident):
 
 
 def _when_words(state):
-    moment = choices.pickup_time(state)
+    moment = flow.pickup_time(state)
     if moment is None:
         return gettext("Now")
     local = timezone.localtime(moment)
     clock = time_format(local, "H:i")
-    if state["when"] != choices.LATER:
+    if state["when"] != flow.LATER:
         return gettext("%(delay)s, at about %(time)s") % {
             "delay": delay_words(int(state["when"])),
             "time": clock,

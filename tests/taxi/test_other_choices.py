@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from portal.accounts.models import SavedPlace
 from portal.audit.models import AuditEntry
 from services.taxi import api
-from services.taxi.choices import SESSION_KEY
+from services.taxi.flow import SESSION_KEY
 from services.taxi.models import Ride
 from tests.taxi.conftest import HOME
 from tests.taxi.helpers import book
