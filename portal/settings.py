@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "content",
     "services.taxi",
     "services.hospital",
+    "assist",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -248,7 +249,11 @@ CELERY_BEAT_SCHEDULE = {
     # One-time codes: wipe what ran out unsent, forget old sign-in code records.
     "forget-expired-secrets": {"task": "notifications.forget_expired_secrets", "schedule": 60.0},
     "forget-old-signin-codes": {"task": "accounts.forget_old_codes", "schedule": 3600.0},
+    # Requests for help whose holder's time ran out go back to the waiting list.
+    "assist-end-lapsed-leases": {"task": "assist.end_lapsed_leases", "schedule": 60.0},
 }
+# How long a volunteer holds a request for help without renewing it (minutes).
+ASSIST_LEASE_MINUTES = env_int("ASSIST_LEASE_MINUTES", 10, minimum=1)
 
 # --- SMS and voice ---------------------------------------------------------
 

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssistConfig(AppConfig):
+    name = "assist"
+    verbose_name = _("Help requests")
+
+    def ready(self):
+        from assist import receivers  # noqa: F401 - listens to what the services announce
+        from portal.audit.sentences import register_sentence
+
+        register_sentence(
+            "held_request",
+            _("%(who)s took your request for help."),
+        )

@@ -1,0 +1,147 @@
+"""The help desk, inside the admin (so the authenticator and the idle time-out apply): the
+requests waiting and the ones I hold, going on and off duty, and one request's page.
+
+Only the holder sees who the resident is and how to reach them, and every such look is in the
+resident's own audit log. Everyone else sees what the request is about and where, not who.
+"""
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from assist import api
+from assist.models import HelpRequest, Outcome
+from portal.accounts.duty import duty_of, may_act_now, set_on_duty
+from portal.accounts.roles import ACT_FOR_RESIDENT
+from portal.audit.api import record_view
+from portal.consent.models import GivenVia, Scope
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ConsentForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=_("What the resident allows"),
+        choices=[(s.value, s.label) for s in (Scope.TAXI, Scope.HOSPITAL, Scope.DETAILS)],
+        widget=forms.RadioSelect,
+    )
+    given_via = forms.ChoiceField(
+        label=_("How they said yes"),
+        choices=[(v.value, v.label) for v in (GivenVia.PHONE_SPOKEN, GivenVia.IN_PERSON_COUNTER)],
+        widget=forms.RadioSelect,
+    )
+
+
+def _desk_user(request):
+    if not request.user.has_perm(ACT_FOR_RESIDENT):
+        raise PermissionDenied
+    return request.user
+
+
+def desk(request):
+    """My requests, the waiting ones, and the on-duty switch."""
+    user = _desk_user(request)
+    return render(
+        request,
+        "assist/desk/index.html",
+        {
+            "on_duty": duty_of(user).on_duty,
+            "mine": api.held_by(user).select_related("resident"),
+            "waiting": api.waiting() if may_act_now(user) else [],
+        },
+    )
+
+
+@require_POST
+def duty(request):
+    user = _desk_user(request)
+    set_on_duty(user, request.POST.get("on_duty") == "1")
+    return redirect("assist_desk")
+
+
+@require_POST
+def take(request, request_id):
+    user = _desk_user(request)
+    help_request = get_object_or_404(HelpRequest, pk=request_id)
+    if not api.take(help_request, user):
+        return render(request, "assist/desk/taken.html", {"help_request": help_request}, status=409)
+    return redirect("assist_desk_request", request_id=help_request.pk)
+
+
+def request_page(request, request_id):
+    """One request: the timeline for everyone on the desk; the resident only for its holder."""
+    user = _desk_user(request)
+    help_request = get_object_or_404(HelpRequest.objects.select_related("resident"), pk=request_id)
+    holding = api.holds(help_request, user)
+    forms_ = {
+        "note": NoteForm(),
+        "close": CloseForm(),
+        "consent": ConsentForm(),
+        "release": NoteForm(),
+    }
+    error = None
+    if request.method == "POST" and holding:
+        action = request.POST.get("action")
+        form_class = {
+            "note": NoteForm,
+            "close": CloseForm,
+            "consent": ConsentForm,
+            "release": NoteForm,
+        }.get(action)
+        if form_class is None:
+            raise PermissionDenied
+        form = form_class(request.POST)
+        forms_[action] = form
+        if form.is_valid():
+            try:
+                _do(action, help_request, user, form.cleaned_data)
+            except (ValidationError, PermissionDenied) as refused:
+                error = refused.messages[0] if hasattr(refused, "messages") else str(refused)
+            else:
+                if action in ("close", "release"):
+                    return redirect("assist_desk")
+                return redirect("assist_desk_request", request_id=help_request.pk)
+    if holding:
+        record_view(
+            user,
+            help_request.resident,
+            "request",
+            reference=help_request.reference,
+        )
+    return render(
+        request,
+        "assist/desk/request.html",
+        {
+            "help_request": help_request,
+            "holding": holding,
+            "events": help_request.events.select_related("actor"),
+            "forms": forms_,
+            "error": error,
+        },
+    )
+
+
+def _do(action, help_request, user, data):
+    if action == "note":
+        api.add_note(help_request, user, data["note"])
+        api.renew(help_request, user)
+    elif action == "release":
+        api.release(help_request, user, data["note"])
+    elif action == "close":
+        api.close(help_request, user, data["outcome"], data["note"])
+    elif action == "consent":
+        api.record_consent(help_request, user, data["scope"], data["given_via"])
+        api.renew(help_request, user)

@@ -1,0 +1,148 @@
+"""Requests for help: one record per time a resident needs a person, from every channel.
+
+A request is waiting until a volunteer or counter member of staff on duty takes it; the one who
+takes it holds it under a lease (a few minutes to make first contact, renewed while working);
+a lease that runs out puts it back, with the reason in its timeline. Closing needs an outcome.
+The timeline (:class:`RequestEvent`) is append-only: who did what, when, with what note.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.channels import Channel
+
+
+class Kind(models.TextChoices):
+    CALL_BACK = "call_back", _("Call me back")
+    NO_CAR = "no_car", _("No car came")
+    BOOKING_REFUSED = "booking_refused", _("A booking could not be made")
+    WALK_IN = "walk_in", _("At the counter")
+
+
+class Topic(models.TextChoices):
+    TAXI = "taxi", _("A taxi")
+    HOSPITAL = "hospital", _("A hospital visit")
+    OTHER = "other", _("Something else")
+
+
+class State(models.TextChoices):
+    WAITING = "waiting", _("Waiting for a person")
+    HELD = "held", _("A person is helping")
+    CLOSED = "closed", _("Closed")
+
+
+class Outcome(models.TextChoices):
+    DONE = "done", _("Done")
+    UNREACHABLE = "unreachable", _("Resident unreachable after three tries")
+    NOT_NEEDED = "not_needed", _("Not needed any more")
+    PASSED_ON = "passed_on", _("Passed to another service")
+
+
+class HelpRequest(models.Model):
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="help_requests",
+        verbose_name=_("resident"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    topic = models.CharField(_("about"), max_length=10, choices=Topic.choices)
+    channel = models.CharField(_("came through"), max_length=10, choices=Channel.choices)
+    note = models.TextField(_("what it is about"), blank=True)
+    # What the request is about, as the service named it ("ride:12"), if anything.
+    about = models.CharField(_("record"), max_length=40, blank=True)
+    # Copied from the resident when opened: the desk routes by them without reading the profile.
+    street = models.ForeignKey(
+        "areas.Street",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("street"),
+    )
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+        help_text=_("Empty when the resident or the portal opened it."),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.WAITING, db_index=True
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="held_requests",
+        verbose_name=_("held by"),
+    )
+    lease_until = models.DateTimeField(_("held until"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now, db_index=True)
+    contact_due = models.DateTimeField(_("first contact due"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("request for help")
+        verbose_name_plural = _("requests for help")
+        ordering = ["opened_at", "pk"]
+        indexes = [models.Index(fields=["state", "contact_due"])]
+        constraints = [
+            # Held means one holder with a lease; waiting and closed mean nobody holds it.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(state="held", holder__isnull=False, lease_until__isnull=False)
+                    | (
+                        ~models.Q(state="held")
+                        & models.Q(holder__isnull=True, lease_until__isnull=True)
+                    )
+                ),
+                name="held_means_one_holder",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reference} · {self.get_kind_display()} · {self.get_state_display()}"
+
+    @property
+    def reference(self):
+        """How services and consents name this request: ``request:<id>``."""
+        return f"request:{self.pk}"
+
+
+class RequestEvent(models.Model):
+    """One line of a request's timeline. Rows are only ever added."""
+
+    class What(models.TextChoices):
+        OPENED = "opened", _("Opened")
+        TAKEN = "taken", _("Taken")
+        RENEWED = "renewed", _("Still working on it")
+        RELEASED = "released", _("Given back")
+        LEASE_ENDED = "lease_ended", _("Given back: the time to call ran out")
+        NOTE = "note", _("Note")
+        CONSENT = "consent", _("Permission recorded")
+        CLOSED = "closed", _("Closed")
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    what = models.CharField(max_length=12, choices=What.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")

@@ -1,0 +1,11 @@
+"""Celery tasks for requests for help, run by beat (see CELERY_BEAT_SCHEDULE)."""
+
+from celery import shared_task
+
+from assist import api
+
+
+@shared_task(name="assist.end_lapsed_leases", ignore_result=True)
+def end_lapsed_leases():
+    """Give back the requests whose holder did not renew in time; return how many."""
+    return api.end_lapsed_leases()

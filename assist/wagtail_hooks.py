@@ -1,0 +1,29 @@
+"""The help desk in the admin menu, for those who may act for residents."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from assist import desk
+from portal.accounts.roles import ACT_FOR_RESIDENT
+
+
+@hooks.register("register_admin_urls")
+def desk_urls():
+    return [
+        path("desk/", desk.desk, name="assist_desk"),
+        path("desk/duty/", desk.duty, name="assist_desk_duty"),
+        path("desk/<int:request_id>/", desk.request_page, name="assist_desk_request"),
+        path("desk/<int:request_id>/take/", desk.take, name="assist_desk_take"),
+    ]
+
+
+class DeskMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(ACT_FOR_RESIDENT)
+
+
+@hooks.register("register_admin_menu_item")
+def desk_menu_item():
+    return DeskMenuItem(_("Help desk"), reverse("assist_desk"), icon_name="help", order=50)

@@ -1,0 +1,111 @@
+"""The help desk in the admin: the waiting list shows what and where, not who; the holder sees
+who to call, and that look is in the resident's log; actions go through the requests API."""
+
+import pytest
+from django.urls import reverse
+
+from assist import api
+from assist.models import HelpRequest, Kind, State, Topic
+from portal.accounts.duty import set_on_duty
+from portal.audit.models import AuditEntry
+from portal.channels import Channel
+from portal.consent.models import Consent
+
+pytestmark = pytest.mark.django_db
+
+DESK = "/admin/desk/"
+
+
+@pytest.fixture
+def waiting(resident):
+    return api.open_request(
+        resident, kind=Kind.CALL_BACK, channel=Channel.WEB, topic=Topic.HOSPITAL
+    )
+
+
+def test_the_waiting_list_says_what_and_where_but_not_who(
+    client, staff_login, volunteer, resident, waiting
+):
+    staff_login(volunteer)
+    html = client.get(DESK).content.decode()
+    assert f'data-request="{waiting.pk}"' in html
+    assert "静安区 静安寺街道" in html
+    assert str(resident) not in html and resident.phone not in html
+    assert not AuditEntry.objects.filter(resident=resident, action__startswith="viewed_").exists()
+
+
+def test_off_duty_the_list_is_not_shown_and_going_on_duty_shows_it(
+    client, staff_login, volunteer, waiting
+):
+    set_on_duty(volunteer, False)
+    staff_login(volunteer)
+    assert f'data-request="{waiting.pk}"' not in client.get(DESK).content.decode()
+    client.post(reverse("assist_desk_duty"), {"on_duty": "1"})
+    assert f'data-request="{waiting.pk}"' in client.get(DESK).content.decode()
+
+
+def test_taking_shows_who_to_call_and_the_look_is_audited(
+    client, staff_login, volunteer, resident, waiting
+):
+    staff_login(volunteer)
+    response = client.post(reverse("assist_desk_take", args=[waiting.pk]))
+    assert response["Location"] == reverse("assist_desk_request", args=[waiting.pk])
+    html = client.get(response["Location"]).content.decode()
+    assert resident.phone in html and f'href="tel:{resident.phone}"' in html
+    look = AuditEntry.objects.get(resident=resident, action="viewed_request")
+    assert (look.actor, look.reference) == (volunteer, waiting.reference)
+
+
+def test_someone_who_does_not_hold_it_sees_no_resident_and_cannot_act(
+    client, staff_login, volunteer, counter_staff, resident, waiting
+):
+    api.take(waiting, volunteer)
+    set_on_duty(counter_staff, True)
+    staff_login(counter_staff)
+    page = reverse("assist_desk_request", args=[waiting.pk])
+    assert resident.phone not in client.get(page).content.decode()
+    taken = client.post(reverse("assist_desk_take", args=[waiting.pk]))
+    assert taken.status_code == 409
+    client.post(page, {"action": "close", "outcome": "done"})
+    waiting.refresh_from_db()
+    assert (waiting.state, waiting.holder) == (State.HELD, volunteer)
+
+
+def test_the_holder_records_consent_notes_and_closes_from_the_page(
+    client, staff_login, volunteer, resident, waiting
+):
+    api.take(waiting, volunteer)
+    staff_login(volunteer)
+    page = reverse("assist_desk_request", args=[waiting.pk])
+    client.post(page, {"action": "consent", "scope": "hospital", "given_via": "phone_spoken"})
+    consent = Consent.objects.get(resident=resident, reference=waiting.reference)
+    assert (consent.scope, consent.recorded_by, consent.grantee) == ("hospital", volunteer, None)
+    client.post(page, {"action": "note", "note": "约了周一上午"})
+    empty_release = client.post(page, {"action": "release", "note": ""})
+    assert empty_release.status_code == 200  # a note is required: the form says so
+    response = client.post(page, {"action": "close", "outcome": "done", "note": ""})
+    assert response["Location"] == DESK
+    waiting.refresh_from_db()
+    assert (waiting.state, waiting.outcome) == ("closed", "done")
+    assert [e.what for e in waiting.events.all()] == [
+        "opened",
+        "taken",
+        "consent",
+        "renewed",
+        "note",
+        "renewed",
+        "closed",
+    ]
+
+
+def test_editors_have_no_desk(client, staff_login, editor):
+    staff_login(editor)
+    response = client.get(DESK)  # Wagtail sends someone without the permission home
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
+
+
+def test_a_request_is_not_lost_when_the_page_is_sent_twice(client, staff_login, volunteer, waiting):
+    staff_login(volunteer)
+    client.post(reverse("assist_desk_take", args=[waiting.pk]))
+    client.post(reverse("assist_desk_take", args=[waiting.pk]))
+    assert HelpRequest.objects.get(pk=waiting.pk).events.filter(what="taken").count() == 1
