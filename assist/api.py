@@ -36,13 +36,24 @@ def lease_length():
     return timedelta(minutes=settings.ASSIST_LEASE_MINUTES)
 
 
-def open_request(resident, *, kind, channel, topic=Topic.OTHER, note="", about="", opened_by=None):
+def open_request(
+    resident,
+    *,
+    kind,
+    channel,
+    topic=Topic.OTHER,
+    note="",
+    about="",
+    opened_by=None,
+    call_after=None,
+):
     """Open a request for help for ``resident``; return it, waiting for a person.
 
     ``kind`` (a ``Kind``) says what started it, ``channel`` how the resident came, ``topic``
     what it is about, ``note`` anything they said, ``about`` the record a service named
     (``ride:12``), ``opened_by`` the member of staff who typed it in (None: the resident or the
-    portal). A resident with a request still open about the same record gets that one back.
+    portal), ``call_after`` when the resident wants the call (None: now). A resident with a
+    request still open about the same record gets that one back.
     """
     kind, channel, topic = Kind(kind), Channel(channel), Topic(topic)
     with transaction.atomic():
@@ -62,7 +73,8 @@ def open_request(resident, *, kind, channel, topic=Topic.OTHER, note="", about="
             language=resident.language,
             opened_by=opened_by,
             opened_at=now,
-            contact_due=now + CONTACT_WITHIN,
+            call_after=call_after,
+            contact_due=max(now, call_after or now) + CONTACT_WITHIN,
         )
         _log(request, What.OPENED, opened_by, note)
         _who_opened(request).record("opened_request", request=request.pk)
@@ -212,6 +224,22 @@ def record_consent(request, user, scope, given_via):
         )
         _log(request, What.CONSENT, user, str(consent.get_scope_display()))
     return consent
+
+
+def open_request_of(resident):
+    """``resident``'s newest request not yet closed, or None."""
+    return _open_for(resident).order_by("-opened_at", "-pk").first()
+
+
+def helpers_on_duty():
+    """How many people on duty may take requests now (for telling the resident honestly)."""
+    from portal.accounts.models import Duty
+
+    return sum(
+        1
+        for duty in Duty.objects.filter(on_duty=True).select_related("person")
+        if may_act_now(duty.person)
+    )
 
 
 def requests_of(resident):

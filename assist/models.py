@@ -85,6 +85,9 @@ class HelpRequest(models.Model):
     )
     lease_until = models.DateTimeField(_("held until"), null=True, blank=True)
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now, db_index=True)
+    call_after = models.DateTimeField(
+        _("call after"), null=True, blank=True, help_text=_("Empty means as soon as possible.")
+    )
     contact_due = models.DateTimeField(_("first contact due"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)

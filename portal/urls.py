@@ -22,6 +22,8 @@ urlpatterns += i18n_patterns(
     path("", include("portal.audit.urls")),
     path("taxi/", include("services.taxi.urls")),
     path("hospital/", include("services.hospital.urls")),
+    # The human channels (a string, so the portal never imports them).
+    path("help/", include("assist.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

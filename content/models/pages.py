@@ -160,3 +160,20 @@ class HelpPage(SummaryMixin, Page):
 
     class Meta:
         verbose_name = _("help page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["call_back_url"] = self._call_back_url(request)
+        return context
+
+    def _call_back_url(self, request):
+        """The "call me back" service, on the page the help bar's "ask a person" names."""
+        from wagtail.models import Site
+
+        from content.models.site_settings import HelpBarSettings
+
+        site = Site.find_for_request(request)
+        ask_page = HelpBarSettings.for_site(site).ask_page if site else None
+        if ask_page is None or ask_page.translation_key != self.translation_key:
+            return None
+        return service_url("assist")

@@ -1,0 +1,53 @@
+"""The resident's side: "call me back" in two taps, and "my requests for help"."""
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from assist import api
+from assist.forms import CallBackForm
+from assist.models import HelpRequest, Kind, Topic
+from portal.accounts.decorators import resident_required
+from portal.channels import Channel
+
+
+@require_http_methods(["GET", "POST"])
+def start(request):
+    """Ask for a call back. Signed out: what happens, the hotline, and signing in with a code."""
+    if not request.user.is_authenticated:
+        signin = f"{reverse('signin')}?next={request.path}"
+        return render(request, "assist/start_signed_out.html", {"signin_url": signin})
+    if not request.user.is_resident:
+        return redirect("assist_desk")
+    current = api.open_request_of(request.user)
+    if current is not None:
+        return redirect("assist:request", request_id=current.pk)
+    form = CallBackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        help_request = api.open_request(
+            request.user,
+            kind=Kind.CALL_BACK,
+            channel=Channel.WEB,
+            topic=form.cleaned_data["topic"] or Topic.OTHER,
+            note=form.cleaned_data["note"],
+            call_after=form.call_after(),
+        )
+        return redirect("assist:request", request_id=help_request.pk)
+    return render(request, "assist/start.html", {"form": form})
+
+
+@resident_required
+def my_requests(request):
+    """Every request I made or that was made for me, with where it is in plain words."""
+    return render(request, "assist/my_requests.html", {"requests": api.requests_of(request.user)})
+
+
+@resident_required
+def request_page(request, request_id):
+    """One of my requests: what happens next, honestly."""
+    help_request = get_object_or_404(HelpRequest, pk=request_id, resident=request.user)
+    return render(
+        request,
+        "assist/request.html",
+        {"help_request": help_request, "on_duty": api.helpers_on_duty()},
+    )
