@@ -5,22 +5,43 @@ Only the holder sees who the resident is and how to reach them, and every such l
 resident's own audit log. Everyone else sees what the request is about and where, not who.
 """
 
+import uuid
+
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from assist import api
-from assist.models import HelpRequest, Outcome
+from assist.models import HelpRequest, Kind, Outcome
 from portal.accounts.duty import duty_of, may_act_now, set_on_duty
-from portal.accounts.roles import ACT_FOR_RESIDENT
+from portal.accounts.phone import normalize_phone
+from portal.accounts.roles import ACT_FOR_RESIDENT, SERVE_AT_COUNTER
 from portal.audit.api import record_view
+from portal.channels import Channel
 from portal.consent.models import GivenVia, Scope
+from services.taxi import api as taxi
+
+
+class FindForm(forms.Form):
+    phone = forms.CharField(label=_("The resident's phone number"), max_length=30)
+
+    def clean_phone(self):
+        try:
+            return normalize_phone(self.cleaned_data["phone"])
+        except ValidationError:
+            raise ValidationError(_("Enter a phone number, like 138 0013 8000.")) from None
 
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TaxiForm(forms.Form):
+    # One per page view: the same form sent twice books one taxi.
+    key = forms.CharField(widget=forms.HiddenInput, max_length=40)
 
 
 class CloseForm(forms.Form):
@@ -43,6 +64,16 @@ class ConsentForm(forms.Form):
         choices=[(v.value, v.label) for v in (GivenVia.PHONE_SPOKEN, GivenVia.IN_PERSON_COUNTER)],
         widget=forms.RadioSelect,
     )
+
+
+# What the holder may do on a request's page: the action sent, and its form.
+ACTIONS = {
+    "consent": ConsentForm,
+    "taxi": TaxiForm,
+    "note": NoteForm,
+    "close": CloseForm,
+    "release": NoteForm,
+}
 
 
 def _desk_user(request):
@@ -86,21 +117,12 @@ def request_page(request, request_id):
     user = _desk_user(request)
     help_request = get_object_or_404(HelpRequest.objects.select_related("resident"), pk=request_id)
     holding = api.holds(help_request, user)
-    forms_ = {
-        "note": NoteForm(),
-        "close": CloseForm(),
-        "consent": ConsentForm(),
-        "release": NoteForm(),
-    }
+    forms_ = {action: form_class() for action, form_class in ACTIONS.items()}
+    forms_["taxi"] = TaxiForm(initial={"key": uuid.uuid4().hex})
     error = None
     if request.method == "POST" and holding:
         action = request.POST.get("action")
-        form_class = {
-            "note": NoteForm,
-            "close": CloseForm,
-            "consent": ConsentForm,
-            "release": NoteForm,
-        }.get(action)
+        form_class = ACTIONS.get(action)
         if form_class is None:
             raise PermissionDenied
         form = form_class(request.POST)
@@ -108,8 +130,10 @@ def request_page(request, request_id):
         if form.is_valid():
             try:
                 _do(action, help_request, user, form.cleaned_data)
-            except (ValidationError, PermissionDenied) as refused:
-                error = refused.messages[0] if hasattr(refused, "messages") else str(refused)
+            except ValidationError as refused:  # a ride refused, a note missing
+                error = refused.messages[0]
+            except PermissionDenied as refused:  # no consent, no longer holding it
+                error = str(refused)
             else:
                 if action in ("close", "release"):
                     return redirect("assist_desk")
@@ -134,6 +158,53 @@ def request_page(request, request_id):
     )
 
 
+def find(request):
+    """Find a resident by phone number (the look is audited) and help them here and now."""
+    user = _desk_user(request)
+    form = FindForm(request.GET or None)
+    resident = None
+    if form.is_valid():
+        resident = (
+            get_user_model()
+            .objects.filter(phone=form.cleaned_data["phone"], is_staff=False)
+            .first()
+        )
+        if resident is None:
+            form.add_error("phone", _("Nobody is registered with this number."))
+        else:
+            record_view(user, resident, "profile", channel=_desk_channel(user))
+    return render(
+        request,
+        "assist/desk/find.html",
+        {
+            "form": form,
+            "resident": resident,
+            "open_requests": api.requests_of(resident).exclude(state="closed") if resident else [],
+        },
+    )
+
+
+@require_POST
+def help_here(request, resident_id):
+    """Open a request for the resident found (a walk-in, or someone on the line) and hold it."""
+    user = _desk_user(request)
+    resident = get_object_or_404(get_user_model(), pk=resident_id, is_staff=False)
+    channel = _desk_channel(user)
+    help_request = api.open_request(
+        resident,
+        kind=Kind.WALK_IN if channel == Channel.COUNTER else Kind.CALL_BACK,
+        channel=channel,
+        opened_by=user,
+    )
+    api.take(help_request, user)
+    return redirect("assist_desk_request", request_id=help_request.pk)
+
+
+def _desk_channel(user):
+    """Counter staff serve residents in front of them; volunteers on the phone."""
+    return Channel.COUNTER if user.has_perm(SERVE_AT_COUNTER) else Channel.PHONE
+
+
 def _do(action, help_request, user, data):
     if action == "note":
         api.add_note(help_request, user, data["note"])
@@ -142,6 +213,14 @@ def _do(action, help_request, user, data):
         api.release(help_request, user, data["note"])
     elif action == "close":
         api.close(help_request, user, data["outcome"], data["note"])
+    elif action == "taxi":
+        ride = taxi.request_ride(
+            api.acting_for(help_request, user),
+            idempotency_key=f"{help_request.reference}:{data['key']}",
+        )
+        api.add_note(
+            help_request, user, _("Taxi booked from home (ride %(ride)s).") % {"ride": ride.pk}
+        )
     elif action == "consent":
         api.record_consent(help_request, user, data["scope"], data["given_via"])
         api.renew(help_request, user)

@@ -14,6 +14,10 @@ def desk_urls():
     return [
         path("desk/", desk.desk, name="assist_desk"),
         path("desk/duty/", desk.duty, name="assist_desk_duty"),
+        path("desk/find/", desk.find, name="assist_desk_find"),
+        path(
+            "desk/residents/<int:resident_id>/help/", desk.help_here, name="assist_desk_help_here"
+        ),
         path("desk/<int:request_id>/", desk.request_page, name="assist_desk_request"),
         path("desk/<int:request_id>/take/", desk.take, name="assist_desk_take"),
     ]

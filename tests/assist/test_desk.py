@@ -109,3 +109,57 @@ def test_a_request_is_not_lost_when_the_page_is_sent_twice(client, staff_login, 
     client.post(reverse("assist_desk_take", args=[waiting.pk]))
     client.post(reverse("assist_desk_take", args=[waiting.pk]))
     assert HelpRequest.objects.get(pk=waiting.pk).events.filter(what="taken").count() == 1
+
+
+def test_counter_staff_find_a_walk_in_and_help_them_on_the_spot(
+    client, staff_login, counter_staff, resident
+):
+    set_on_duty(counter_staff, True)
+    staff_login(counter_staff)
+    html = client.get(reverse("assist_desk_find"), {"phone": "138 0000 0001"}).content.decode()
+    assert str(resident) in html
+    look = AuditEntry.objects.get(resident=resident, action="viewed_profile")
+    assert (look.actor, look.channel) == (counter_staff, "counter")
+    response = client.post(reverse("assist_desk_help_here", args=[resident.pk]))
+    help_request = HelpRequest.objects.get(resident=resident)
+    assert response["Location"] == reverse("assist_desk_request", args=[help_request.pk])
+    assert (help_request.kind, help_request.channel, help_request.opened_by) == (
+        "walk_in",
+        "counter",
+        counter_staff,
+    )
+    assert api.holds(help_request, counter_staff)
+
+
+def test_an_unknown_number_finds_nobody_and_records_nothing(client, staff_login, volunteer):
+    staff_login(volunteer)
+    html = client.get(reverse("assist_desk_find"), {"phone": "139 9999 9999"}).content.decode()
+    assert "Nobody is registered with this number." in html or "没有人用这个号码登记" in html
+    assert not AuditEntry.objects.filter(action="viewed_profile").exists()
+
+
+def test_the_holder_calls_a_taxi_with_consent_and_the_resident_is_told_who(
+    client, staff_login, volunteer, resident, waiting, settings
+):
+    from portal.notifications.models import Message
+    from services.taxi.models import Ride
+
+    settings.TAXI_PROVIDER = "tests.taxi.conftest.QuietProvider"
+    resident.home_address = "愚园路 8 号"
+    resident.save(update_fields=["home_address"])
+    api.take(waiting, volunteer)
+    staff_login(volunteer)
+    page = reverse("assist_desk_request", args=[waiting.pk])
+    refused = client.post(page, {"action": "taxi", "key": "k1"})
+    assert refused.status_code == 200 and not Ride.objects.exists()
+    client.post(page, {"action": "consent", "scope": "taxi", "given_via": "phone_spoken"})
+    client.post(page, {"action": "taxi", "key": "k2"})
+    client.post(page, {"action": "taxi", "key": "k2"})  # the same form twice: one taxi
+    [ride] = Ride.objects.all()
+    assert (ride.reference, ride.requested_by, ride.channel) == (
+        waiting.reference,
+        volunteer,
+        "phone",
+    )
+    told = Message.objects.filter(recipient=resident.phone).latest("id")
+    assert "服务中心" in told.text_to_send() or "service centre" in told.text_to_send()
