@@ -31,8 +31,8 @@ $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "Browser tests need Debian's Chromium: sudo apt-get install chromium"; exit 1; fi
 
-test: install $(CHROMIUM)  ## Run every test, browser tests included
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest
+test: install $(CHROMIUM)  ## Run every test, browser tests included (PYTEST_ARGS narrows them)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: install  ## Run the tests that need no browser
 	$(PY) -m pytest -m "not browser"
