@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from assist import api
 from assist.models import HelpRequest, Kind, Outcome
+from assist.offers import offered_to
 from portal.accounts.duty import duty_of, may_act_now, set_on_duty
 from portal.accounts.phone import normalize_phone
 from portal.accounts.roles import ACT_FOR_RESIDENT, SERVE_AT_COUNTER
@@ -92,6 +93,7 @@ def desk(request):
             "on_duty": duty_of(user).on_duty,
             "mine": api.held_by(user).select_related("resident"),
             "waiting": api.waiting() if may_act_now(user) else [],
+            "offered": set(offered_to(user).values_list("pk", flat=True)),
         },
     )
 

@@ -130,6 +130,8 @@ class RequestEvent(models.Model):
         RELEASED = "released", _("Given back")
         LEASE_ENDED = "lease_ended", _("Given back: the time to call ran out")
         NOTE = "note", _("Note")
+        DUE_SOON = "due_soon", _("Nobody has called yet: the time to call is nearly up")
+        ESCALATED = "escalated", _("Nobody called in time: passed to the supervisors")
         CONSENT = "consent", _("Permission recorded")
         CLOSED = "closed", _("Closed")
 
@@ -149,3 +151,34 @@ class RequestEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("request event")
         verbose_name_plural = _("request events")
+
+
+class Offer(models.Model):
+    """A request shown to one person as theirs to take: who, when, in which round.
+
+    Round 1: people on duty who cover the resident's street and speak their language; round 2:
+    everyone on duty; round 3: the supervisors, once the time to call has passed.
+    """
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="offers")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="help_offers"
+    )
+    round = models.PositiveSmallIntegerField()
+    offered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "person"], name="one_offer_per_person")
+        ]
+
+
+class Summary(models.Model):
+    """One text message telling a person on duty what waits for them (at most one per
+    ``ASSIST_SUMMARY_MINUTES``, so offers never use up a phone's share of the outbox)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_summaries"
+    )
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
+    waiting = models.PositiveIntegerField()

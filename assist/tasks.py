@@ -2,10 +2,16 @@
 
 from celery import shared_task
 
-from assist import api
+from assist import api, offers
 
 
 @shared_task(name="assist.end_lapsed_leases", ignore_result=True)
 def end_lapsed_leases():
     """Give back the requests whose holder did not renew in time; return how many."""
     return api.end_lapsed_leases()
+
+
+@shared_task(name="assist.offer_waiting", ignore_result=True)
+def offer_waiting():
+    """Offer waiting requests, text people with new offers, warn and escalate; return counts."""
+    return offers.offer_waiting()

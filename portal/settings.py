@@ -251,9 +251,13 @@ CELERY_BEAT_SCHEDULE = {
     "forget-old-signin-codes": {"task": "accounts.forget_old_codes", "schedule": 3600.0},
     # Requests for help whose holder's time ran out go back to the waiting list.
     "assist-end-lapsed-leases": {"task": "assist.end_lapsed_leases", "schedule": 60.0},
+    # Offer waiting requests, text people away from the desk, warn and escalate.
+    "assist-offer-waiting": {"task": "assist.offer_waiting", "schedule": 60.0},
 }
 # How long a volunteer holds a request for help without renewing it (minutes).
 ASSIST_LEASE_MINUTES = env_int("ASSIST_LEASE_MINUTES", 10, minimum=1)
+# At most one text a person on duty gets about the requests waiting for them (minutes).
+ASSIST_SUMMARY_MINUTES = env_int("ASSIST_SUMMARY_MINUTES", 10, minimum=1)
 
 # --- SMS and voice ---------------------------------------------------------
 

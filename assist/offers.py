@@ -1,0 +1,157 @@
+"""Putting waiting requests in front of people: offers, a short text to those away from the
+desk, a warning when the time to call is nearly up, and the supervisors when it has passed.
+
+Run every minute by beat (``assist.offer_waiting``). A request waits for its ``call_after``
+first. Then it is offered to the people on duty who cover the resident's street and speak their
+language (a few, the least busy first); after ``WIDEN_AFTER`` to everyone on duty; once its
+``contact_due`` has passed, to the supervisors, and the timeline says it was escalated. Each
+person away from the desk gets at most one text per ``ASSIST_SUMMARY_MINUTES`` saying how many
+requests wait for them, never during the outbox's quiet hours unless one of them is urgent (a
+resident with no car, waiting in the street).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
+
+from assist.models import HelpRequest, Kind, Offer, RequestEvent, State, Summary
+from portal.accounts.duty import may_act_now
+from portal.accounts.models import Duty
+from portal.accounts.roles import SUPERVISE
+from portal.notifications import api as notify
+from portal.notifications.limits import earliest_send_time
+from portal.notifications.models import Purpose
+
+What = RequestEvent.What
+
+# Round 1 goes to this many people at most; after WIDEN_AFTER, everyone on duty.
+FIRST_ROUND = 5
+WIDEN_AFTER = timedelta(minutes=2)
+# A request waiting this share of its time to call is "due soon".
+DUE_SOON_SHARE = 0.75
+# Kinds where someone is stuck now: they are texted about even at night.
+URGENT_KINDS = frozenset({Kind.NO_CAR})
+
+
+def offer_waiting(now=None):
+    """Offer, warn and escalate every waiting request; text people with new offers. Returns
+    ``{"offers": n, "due_soon": n, "escalated": n, "texts": n}``."""
+    now = now or timezone.now()
+    counts = {"offers": 0, "due_soon": 0, "escalated": 0, "texts": 0}
+    helpers = _people_on_duty()
+    supervisors = _supervisors()
+    for request in HelpRequest.objects.filter(state=State.WAITING).select_related("street"):
+        start = max(request.opened_at, request.call_after or request.opened_at)
+        if now < start:
+            continue
+        if now >= request.contact_due:
+            counts["escalated"] += _once(request, What.ESCALATED)
+            counts["offers"] += _offer(request, supervisors, 3, now)
+            continue
+        if now - start >= (request.contact_due - start) * DUE_SOON_SHARE:
+            counts["due_soon"] += _once(request, What.DUE_SOON)
+        if now - start < WIDEN_AFTER:
+            counts["offers"] += _offer(request, _closest(request, helpers), 1, now)
+        else:
+            counts["offers"] += _offer(request, [duty.person for duty in helpers], 2, now)
+    counts["texts"] = send_summaries(now)
+    return counts
+
+
+def send_summaries(now=None):
+    """Text each person with offers of waiting requests newer than their last text (at most
+    one per ``ASSIST_SUMMARY_MINUTES``); return how many texts went out."""
+    now = now or timezone.now()
+    gap = timedelta(minutes=settings.ASSIST_SUMMARY_MINUTES)
+    quiet = earliest_send_time(Purpose.ASSIST, False, now) > now
+    sent = 0
+    waiting = Offer.objects.filter(request__state=State.WAITING)
+    for person_id in waiting.values_list("person_id", flat=True).distinct():
+        last = Summary.objects.filter(person_id=person_id).order_by("-sent_at").first()
+        if last is not None and now - last.sent_at < gap:
+            continue
+        theirs = waiting.filter(person_id=person_id)
+        new = theirs.filter(offered_at__gt=last.sent_at) if last else theirs
+        if not new.exists():
+            continue
+        urgent = new.filter(request__kind__in=URGENT_KINDS).exists()
+        if quiet and not urgent:
+            continue
+        person = new.first().person
+        if not person.phone:
+            continue  # no phone: they see their offers on the desk
+        count = theirs.count()
+        with transaction.atomic():
+            Summary.objects.create(person=person, sent_at=now, waiting=count)
+            with translation.override(person.language):
+                text = ngettext(
+                    "%(count)s request for help waits for you: %(url)s",
+                    "%(count)s requests for help wait for you: %(url)s",
+                    count,
+                ) % {"count": count, "url": settings.PUBLIC_BASE_URL + reverse("assist_desk")}
+            notify.send(
+                person.phone,
+                "notice",
+                {"text": text},
+                purpose=Purpose.ASSIST,
+                language=person.language,
+                urgent=urgent,
+            )
+        sent += 1
+    return sent
+
+
+def offered_to(person):
+    """The waiting requests offered to ``person``, the most overdue first."""
+    return HelpRequest.objects.filter(state=State.WAITING, offers__person=person).order_by(
+        "contact_due", "pk"
+    )
+
+
+def _people_on_duty():
+    duties = Duty.objects.filter(on_duty=True).select_related("person")
+    return [duty for duty in duties if may_act_now(duty.person)]
+
+
+def _supervisors():
+    staff = get_user_model().objects.filter(is_active=True, is_staff=True, is_superuser=False)
+    return [person for person in staff if person.has_perm(SUPERVISE)]
+
+
+def _closest(request, helpers):
+    """The people on duty who cover the street and speak the language, least busy first."""
+    matching = [
+        duty
+        for duty in helpers
+        if duty.covers(request.street)
+        and (request.language in duty.languages or not duty.languages)
+    ]
+    busy = dict(
+        HelpRequest.objects.filter(state=State.HELD, holder__in=[d.person for d in matching])
+        .values_list("holder")
+        .annotate(n=Count("pk"))
+    )
+    matching.sort(key=lambda duty: busy.get(duty.person_id, 0))
+    return [duty.person for duty in matching[:FIRST_ROUND]]
+
+
+def _offer(request, people, round_, now):
+    offers = [
+        Offer(request=request, person=person, round=round_, offered_at=now) for person in people
+    ]
+    before = request.offers.count()
+    Offer.objects.bulk_create(offers, ignore_conflicts=True)
+    return request.offers.count() - before
+
+
+def _once(request, what):
+    if request.events.filter(what=what).exists():
+        return 0
+    RequestEvent.objects.create(request=request, what=what)
+    return 1
