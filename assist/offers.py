@@ -3,11 +3,11 @@ desk, a warning when the time to call is nearly up, and the supervisors when it 
 
 Run every minute by beat (``assist.offer_waiting``). A request waits for its ``call_after``
 first. Then it is offered to the people on duty who cover the resident's street and speak their
-language (a few, the least busy first); after ``WIDEN_AFTER`` to everyone on duty; once its
-``contact_due`` has passed, to the supervisors, and the timeline says it was escalated. Each
-person away from the desk gets at most one text per ``ASSIST_SUMMARY_MINUTES`` saying how many
-requests wait for them, never during the outbox's quiet hours unless one of them is urgent (a
-resident with no car, waiting in the street).
+language (a few, the least busy first); after ``WIDEN_AFTER``, or at once when none of them is
+on duty, to everyone on duty; once its ``contact_due`` has passed, to the supervisors, and the
+timeline says it was escalated. Each person away from the desk gets at most one text per
+``ASSIST_SUMMARY_MINUTES`` saying how many requests wait for them, never during the outbox's
+quiet hours unless one of them is urgent (a resident with no car, waiting in the street).
 """
 
 from datetime import timedelta
@@ -56,9 +56,10 @@ def offer_waiting(now=None):
             continue
         if now - start >= (request.contact_due - start) * DUE_SOON_SHARE:
             counts["due_soon"] += _once(request, What.DUE_SOON)
-        if now - start < WIDEN_AFTER:
-            counts["offers"] += _offer(request, _closest(request, helpers), 1, now)
-        else:
+        closest = _closest(request, helpers) if now - start < WIDEN_AFTER else []
+        if closest:
+            counts["offers"] += _offer(request, closest, 1, now)
+        else:  # after two minutes, or when nobody on duty covers the street and language
             counts["offers"] += _offer(request, [duty.person for duty in helpers], 2, now)
     counts["texts"] = send_summaries(now)
     return counts
@@ -115,8 +116,20 @@ def offered_to(person):
 
 
 def _people_on_duty():
+    """The duties of those who may act now, each with the ids it covers read once."""
     duties = Duty.objects.filter(on_duty=True).select_related("person")
-    return [duty for duty in duties if may_act_now(duty.person)]
+    duties = duties.prefetch_related("streets", "districts")
+    helpers = [duty for duty in duties if may_act_now(duty.person)]
+    for duty in helpers:
+        duty.street_ids = {street.pk for street in duty.streets.all()}
+        duty.district_ids = {district.pk for district in duty.districts.all()}
+    return helpers
+
+
+def _covers(duty, street):
+    return street is not None and (
+        street.pk in duty.street_ids or street.district_id in duty.district_ids
+    )
 
 
 def _supervisors():

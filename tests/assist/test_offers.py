@@ -93,3 +93,14 @@ def test_at_night_only_someone_stuck_is_worth_a_text(resident, volunteer, at, ph
     offers.offer_waiting()
     [text] = _texts(volunteer)
     assert text.urgent
+
+
+def test_a_street_nobody_on_duty_covers_goes_to_everyone_at_once(resident, at):
+    from portal.areas.models import Street
+
+    at(2026, 11, 20, 10, 0)
+    resident.street = Street.objects.get(name="外滩街道")
+    resident.save(update_fields=["street"])
+    request = api.open_request(resident, kind=Kind.CALL_BACK, channel=Channel.WEB)
+    offers.offer_waiting()
+    assert _offered(request) == {("volunteer", 2), ("counter", 2), ("supervisor", 2)}
