@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assist.models import HelpRequest, Kind, Outcome, RequestEvent, State, Topic
+from assist.opening import next_open
 from portal.accounts.duty import may_act_now
 from portal.acting import Acting
 from portal.channels import Channel
@@ -26,8 +27,8 @@ from portal.consent.models import Consent
 
 What = RequestEvent.What
 
-# The first call is due this soon after a request opens (opening hours and holidays come with
-# the desk's deadlines).
+# The first call is due this soon after a request opens, or after the desk opens
+# (assist.opening) when it comes in out of hours.
 CONTACT_WITHIN = timedelta(minutes=10)
 
 
@@ -74,7 +75,7 @@ def open_request(
             opened_by=opened_by,
             opened_at=now,
             call_after=call_after,
-            contact_due=max(now, call_after or now) + CONTACT_WITHIN,
+            contact_due=next_open(max(now, call_after or now)) + CONTACT_WITHIN,
         )
         _log(request, What.OPENED, opened_by, note)
         _who_opened(request).record("opened_request", request=request.pk)

@@ -153,6 +153,29 @@ class RequestEvent(models.Model):
         verbose_name_plural = _("request events")
 
 
+class CalendarDay(models.Model):
+    """A day that is not what the calendar library says, or that it does not know yet.
+
+    The State Council publishes next year's public holidays and make-up working days (调休) in
+    November or December; until the library has them, administrators enter them here. A row
+    here always wins over the library.
+    """
+
+    day = models.DateField(_("day"), unique=True)
+    is_workday = models.BooleanField(
+        _("a working day"), help_text=_("Ticked for a make-up working day, empty for a holiday.")
+    )
+    name = models.CharField(_("name"), max_length=40, blank=True, help_text=_("For example 春节."))
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("holiday or make-up working day")
+        verbose_name_plural = _("holidays and make-up working days")
+
+    def __str__(self):
+        return f"{self.day} {self.name}"
+
+
 class Offer(models.Model):
     """A request shown to one person as theirs to take: who, when, in which round.
 

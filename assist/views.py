@@ -2,11 +2,13 @@
 
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from assist import api
 from assist.forms import CallBackForm
 from assist.models import HelpRequest, Kind, Topic
+from assist.opening import next_open
 from portal.accounts.decorators import resident_required
 from portal.channels import Channel
 
@@ -49,5 +51,16 @@ def request_page(request, request_id):
     return render(
         request,
         "assist/request.html",
-        {"help_request": help_request, "on_duty": api.helpers_on_duty()},
+        {
+            "help_request": help_request,
+            "on_duty": api.helpers_on_duty(),
+            "desk_opens": _desk_opens(help_request),
+        },
     )
+
+
+def _desk_opens(help_request):
+    """When the desk opens next, if it is closed now (None while it is open)."""
+    now = timezone.now()
+    opens = next_open(now)
+    return opens if opens > now else None

@@ -4,8 +4,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from assist import desk
+from assist.models import CalendarDay
 from portal.accounts.roles import ACT_FOR_RESIDENT
 
 
@@ -31,3 +34,16 @@ class DeskMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def desk_menu_item():
     return DeskMenuItem(_("Help desk"), reverse("assist_desk"), icon_name="help", order=50)
+
+
+class CalendarDayViewSet(SnippetViewSet):
+    model = CalendarDay
+    icon = "date"
+    menu_label = _("Holidays and make-up days")
+    add_to_admin_menu = True
+    menu_order = 270
+    list_display = ["day", "name", "is_workday"]
+    copy_view_enabled = False
+
+
+register_snippet(CalendarDayViewSet)

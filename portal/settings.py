@@ -256,6 +256,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # How long a volunteer holds a request for help without renewing it (minutes).
 ASSIST_LEASE_MINUTES = env_int("ASSIST_LEASE_MINUTES", 10, minimum=1)
+# When the help desk answers (Shanghai hours, [opening, closing)): working days, other days.
+ASSIST_HOURS_WORKDAY = (8, 20)
+ASSIST_HOURS_DAY_OFF = (9, 17)
 # At most one text a person on duty gets about the requests waiting for them (minutes).
 ASSIST_SUMMARY_MINUTES = env_int("ASSIST_SUMMARY_MINUTES", 10, minimum=1)
 

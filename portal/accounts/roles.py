@@ -92,6 +92,8 @@ AREAS = tuple(
 )
 DUTIES = (("accounts", "view_duty"), ("accounts", "add_duty"), ("accounts", "change_duty"))
 # The user model is accounts.User: its permissions are the accounts app's.
+# The help desk's holidays and make-up working days (assist.CalendarDay).
+CALENDAR = tuple(("assist", f"{action}_calendarday") for action in ("add", "change", "view"))
 PEOPLE = (
     ("accounts", "add_user"),
     ("accounts", "change_user"),
@@ -139,7 +141,7 @@ ROLES = (
     RoleGroup(
         Role.ADMINISTRATOR,
         "Administrators",
-        ADMIN + DESK + DUTIES + AREAS + PEOPLE + (("audit", "view_auditentry"),),
+        ADMIN + DESK + DUTIES + AREAS + PEOPLE + CALENDAR + (("audit", "view_auditentry"),),
         marker=ASSIGN_ROLES,
     ),
 )

@@ -30,13 +30,14 @@ def _permissions(group):
 
 def _run_the_migration():
     """What the role migrations do on a new database, with the models as they were then:
-    ``accounts.0008_roles``, then ``accounts.0010_roles_act_on_duty``."""
-    for name, function in (
-        ("0008_roles", "make_roles"),
-        ("0010_roles_act_on_duty", "add_to_roles"),
+    ``accounts.0008_roles``, ``accounts.0010_roles_act_on_duty``, ``assist.0002_roles``."""
+    for app, module, name, function in (
+        ("accounts", "portal.accounts", "0008_roles", "make_roles"),
+        ("accounts", "portal.accounts", "0010_roles_act_on_duty", "add_to_roles"),
+        ("assist", "assist", "0002_roles", "add_to_roles"),
     ):
-        state = MigrationExecutor(connection).loader.project_state(("accounts", name))
-        migration = importlib.import_module(f"portal.accounts.migrations.{name}")
+        state = MigrationExecutor(connection).loader.project_state((app, name))
+        migration = importlib.import_module(f"{module}.migrations.{name}")
         getattr(migration, function)(state.apps, None)
 
 

@@ -27,7 +27,8 @@ def quiet_taxis(settings):
 
 
 @pytest.fixture
-def call_back(resident):
+def call_back(resident, at):
+    at(2026, 11, 20, 10, 0)  # a Friday morning: the desk is open
     resident.home_address = "愚园路 8 号"
     resident.save(update_fields=["home_address"])
     return api.open_request(

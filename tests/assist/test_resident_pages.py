@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def signed_in(client, resident):
+def signed_in(client, resident, at):
+    at(2026, 11, 20, 10, 0)  # a Friday morning: the desk is open
     client.force_login(resident)
     return client
 
@@ -59,8 +60,7 @@ def test_with_nobody_on_duty_the_page_does_not_promise_a_call_soon(
     assert "If it cannot wait, call 962" in html
 
 
-def test_a_later_call_is_due_after_the_time_chosen(signed_in, resident, at):
-    at(2026, 11, 20, 10, 0)
+def test_a_later_call_is_due_after_the_time_chosen(signed_in, resident):
     signed_in.post("/en/help/", {"when": "tomorrow"})
     help_request = HelpRequest.objects.get(resident=resident)
     assert help_request.call_after.isoformat() == "2026-11-21T01:00:00+00:00"  # 9:00 Shanghai
