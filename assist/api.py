@@ -47,13 +47,15 @@ def open_request(
     about="",
     opened_by=None,
     call_after=None,
+    due=None,
 ):
     """Open a request for help for ``resident``; return it, waiting for a person.
 
     ``kind`` (a ``Kind``) says what started it, ``channel`` how the resident came, ``topic``
     what it is about, ``note`` anything they said, ``about`` the record a service named
     (``ride:12``), ``opened_by`` the member of staff who typed it in (None: the resident or the
-    portal), ``call_after`` when the resident wants the call (None: now). A resident with a
+    portal), ``call_after`` when the resident wants the call (None: now), ``due`` when the
+    first contact is due (default: ten minutes after the desk is open then). A resident with a
     request still open about the same record gets that one back.
     """
     kind, channel, topic = Kind(kind), Channel(channel), Topic(topic)
@@ -75,7 +77,7 @@ def open_request(
             opened_by=opened_by,
             opened_at=now,
             call_after=call_after,
-            contact_due=next_open(max(now, call_after or now)) + CONTACT_WITHIN,
+            contact_due=due or next_open(max(now, call_after or now)) + CONTACT_WITHIN,
         )
         _log(request, What.OPENED, opened_by, note)
         _who_opened(request).record("opened_request", request=request.pk)

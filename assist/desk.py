@@ -15,14 +15,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from assist import api
-from assist.models import HelpRequest, Kind, Outcome
+from assist.forms import RatingForm
+from assist.models import HelpRequest, Kind, Outcome, State
 from assist.offers import offered_to
 from portal.accounts.duty import duty_of, may_act_now, set_on_duty
 from portal.accounts.phone import normalize_phone
 from portal.accounts.roles import ACT_FOR_RESIDENT, SERVE_AT_COUNTER
+from portal.acting import Acting
 from portal.audit.api import record_view
 from portal.channels import Channel
 from portal.consent.models import GivenVia, Scope
+from portal.ratings import api as ratings
 from services.taxi import api as taxi
 
 
@@ -140,6 +143,21 @@ def request_page(request, request_id):
                 if action in ("close", "release"):
                     return redirect("assist_desk")
                 return redirect("assist_desk_request", request_id=help_request.pk)
+    if request.method == "POST" and help_request.state == State.CLOSED:
+        rated = RatingForm(request.POST)
+        if rated.is_valid():
+            acting = Acting.for_resident(help_request.resident, user, channel=Channel.PHONE)
+            try:
+                ratings.rate(
+                    acting,
+                    help_request.reference,
+                    rated.cleaned_data["level"],
+                    rated.cleaned_data["comment"],
+                )
+            except ValidationError as refused:
+                error = refused.messages[0]
+            else:
+                return redirect("assist_desk_request", request_id=help_request.pk)
     if holding:
         record_view(
             user,
@@ -156,6 +174,8 @@ def request_page(request, request_id):
             "events": help_request.events.select_related("actor"),
             "forms": forms_,
             "error": error,
+            "rating": ratings.rating_of(help_request.resident, help_request.reference),
+            "rating_form": RatingForm(),
         },
     )
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assist.models import Topic
+from portal.ratings.models import Level
 
 NOW, AFTERNOON, TOMORROW_MORNING = "now", "afternoon", "tomorrow"
 # (label, the hour of the day the call may come from, days ahead)
@@ -51,3 +52,18 @@ class CallBackForm(forms.Form):
             return None
         day = timezone.localdate() + timedelta(days=days)
         return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+class RatingForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label=_("How satisfied are you with the help you got?"),
+        choices=Level.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything to tell us? (you may skip this)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     NO_CAR = "no_car", _("No car came")
     BOOKING_REFUSED = "booking_refused", _("A booking could not be made")
     WALK_IN = "walk_in", _("At the counter")
+    FOLLOW_UP = "follow_up", _("Follow up a poor rating")
 
 
 class Topic(models.TextChoices):

@@ -50,6 +50,9 @@ def offer_waiting(now=None):
         start = max(request.opened_at, request.call_after or request.opened_at)
         if now < start:
             continue
+        if request.kind == Kind.FOLLOW_UP:  # a supervisor's job from the start
+            counts["offers"] += _offer(request, supervisors, 3, now)
+            continue
         if now >= request.contact_due:
             counts["escalated"] += _once(request, What.ESCALATED)
             counts["offers"] += _offer(request, supervisors, 3, now)

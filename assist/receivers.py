@@ -1,12 +1,16 @@
 """What the services announce becomes a request for help (``portal.signals.needs_a_person``)."""
 
 from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from assist import api
 from assist.models import HelpRequest, Kind, State, Topic
+from assist.opening import working_days_later
 from portal.channels import Channel
-from portal.signals import needs_a_person
+from portal.signals import needs_a_person, poor_rating
 
+RATING_WORDS = _("The resident rated %(subject)s %(level)s out of 5.")
 KIND_FOR_REASON = {"booking_refused": Kind.BOOKING_REFUSED}
 TOPIC_FOR_SENDER = {"taxi": Topic.TAXI, "hospital": Topic.HOSPITAL}
 
@@ -25,6 +29,19 @@ def open_request_for_a_person(sender, *, resident, reason, record="", under="", 
         topic=TOPIC_FOR_SENDER.get(sender, Topic.OTHER),
         note=str(summary),
         about=record,
+    )
+
+
+@receiver(poor_rating, dispatch_uid="assist.follow_up_a_poor_rating")
+def follow_up_a_poor_rating(sender, *, resident, subject, level, **_):
+    """A rating of 1 or 2 opens a follow-up for a supervisor, due within one working day."""
+    return api.open_request(
+        resident,
+        kind=Kind.FOLLOW_UP,
+        channel=Channel.SYSTEM,
+        note=str(RATING_WORDS % {"subject": subject, "level": level}),
+        about=f"rating:{subject}",
+        due=working_days_later(timezone.now(), 1),
     )
 
 

@@ -1,16 +1,21 @@
 """The resident's side: "call me back" in two taps, and "my requests for help"."""
 
+import contextlib
+
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from assist import api
-from assist.forms import CallBackForm
-from assist.models import HelpRequest, Kind, Topic
+from assist.forms import CallBackForm, RatingForm
+from assist.models import HelpRequest, Kind, State, Topic
 from assist.opening import next_open
 from portal.accounts.decorators import resident_required
+from portal.acting import Acting
 from portal.channels import Channel
+from portal.ratings import api as ratings
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,9 +50,24 @@ def my_requests(request):
 
 
 @resident_required
+@require_http_methods(["GET", "POST"])
 def request_page(request, request_id):
-    """One of my requests: what happens next, honestly."""
+    """One of my requests: what happens next, honestly; once closed, how satisfied I was."""
     help_request = get_object_or_404(HelpRequest, pk=request_id, resident=request.user)
+    rating = ratings.rating_of(request.user, help_request.reference)
+    form = None
+    if help_request.state == State.CLOSED and rating is None:
+        form = RatingForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            # Rated meanwhile (another tab): the page shows that rating.
+            with contextlib.suppress(ValidationError):
+                ratings.rate(
+                    Acting.by_resident(request.user),
+                    help_request.reference,
+                    form.cleaned_data["level"],
+                    form.cleaned_data["comment"],
+                )
+            return redirect("assist:request", request_id=help_request.pk)
     return render(
         request,
         "assist/request.html",
@@ -55,6 +75,8 @@ def request_page(request, request_id):
             "help_request": help_request,
             "on_duty": api.helpers_on_duty(),
             "desk_opens": _desk_opens(help_request),
+            "rating": rating,
+            "form": form,
         },
     )
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "portal.consent",
     "portal.audit",
     "portal.areas",
+    "portal.ratings",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "content",

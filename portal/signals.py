@@ -18,28 +18,32 @@ logger = logging.getLogger(__name__)
 # made), ``under`` (the reference the service acted under, such as "request:42", or ""),
 # ``summary`` (a sentence for the person who helps, lazily translated).
 needs_a_person = Signal()
+# Keyword arguments: ``resident``, ``subject`` (what was rated, "request:42"), ``level`` (1 or 2).
+poor_rating = Signal()
 
 
 def announce_needs_a_person(sender, *, resident, reason, record="", under="", summary=""):
     """Send :data:`needs_a_person` once the current transaction commits (at once outside one)."""
+    _after_commit(
+        needs_a_person,
+        sender,
+        resident=resident,
+        reason=reason,
+        record=record,
+        under=under,
+        summary=summary,
+    )
 
+
+def announce_poor_rating(sender, *, resident, subject, level):
+    """Send :data:`poor_rating` once the current transaction commits."""
+    _after_commit(poor_rating, sender, resident=resident, subject=subject, level=level)
+
+
+def _after_commit(signal, sender, **kwargs):
     def send():
-        results = needs_a_person.send_robust(
-            sender,
-            resident=resident,
-            reason=reason,
-            record=record,
-            under=under,
-            summary=summary,
-        )
-        for receiver, result in results:
+        for receiver, result in signal.send_robust(sender, **kwargs):
             if isinstance(result, Exception):
-                logger.error(
-                    "needs_a_person receiver %r failed for %s (%s)",
-                    receiver,
-                    record or resident.pk,
-                    reason,
-                    exc_info=result,
-                )
+                logger.error("%r failed for %s", receiver, kwargs, exc_info=result)
 
     transaction.on_commit(send)

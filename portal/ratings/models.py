@@ -1,0 +1,57 @@
+"""One rating model for anything rated: a request for help now; rides, appointments and
+applications later. What was rated is a reference (``request:42``, ``ride:12``), so this app
+never imports what it rates."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.channels import Channel
+
+
+class Level(models.IntegerChoices):
+    """The five levels of the government service rating (好差评)."""
+
+    VERY_SATISFIED = 5, _("Very satisfied (非常满意)")
+    SATISFIED = 4, _("Satisfied (满意)")
+    FAIRLY_SATISFIED = 3, _("Fairly satisfied (基本满意)")
+    DISSATISFIED = 2, _("Dissatisfied (不满意)")
+    VERY_DISSATISFIED = 1, _("Very dissatisfied (非常不满意)")
+
+
+# A rating at or below this opens a follow-up by a supervisor.
+POOR = Level.DISSATISFIED
+
+
+class Rating(models.Model):
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="ratings",
+        verbose_name=_("resident"),
+    )
+    subject = models.CharField(_("what was rated"), max_length=40)
+    level = models.PositiveSmallIntegerField(_("how satisfied"), choices=Level.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    channel = models.CharField(_("given through"), max_length=10, choices=Channel.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written down by"),
+        help_text=_("Who typed it in on a follow-up call; empty when the resident did."),
+    )
+    created_at = models.DateTimeField(_("given at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "subject"], name="one_rating_each")
+        ]
+
+    def __str__(self):
+        return f"{self.subject} · {self.level}"
