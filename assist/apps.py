@@ -7,7 +7,10 @@ class AssistConfig(AppConfig):
     verbose_name = _("Help requests")
 
     def ready(self):
-        from assist import receivers  # noqa: F401 - listens to what the services announce
+        from assist import (  # noqa: F401 - listens to the services; registers its forgetting
+            receivers,
+            retention,
+        )
         from portal.audit.sentences import register_sentence
 
         register_sentence(

@@ -92,6 +92,12 @@ class HelpRequest(models.Model):
     contact_due = models.DateTimeField(_("first contact due"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    forgotten_at = models.DateTimeField(
+        _("notes forgotten at"),
+        null=True,
+        blank=True,
+        help_text=_("What was written about the resident was deleted then (ASSIST_KEEP_DAYS)."),
+    )
 
     class Meta:
         verbose_name = _("request for help")

@@ -25,6 +25,14 @@ app.conf.task_queues = tuple(Queue(name) for name in queues.ALL)
 app.autodiscover_tasks()
 
 
+@app.task(name="portal.forget_old_records")
+def forget_old_records():
+    """Forget personal data kept longer than needed (``portal.retention``); return the counts."""
+    from portal.retention import forget_old_records
+
+    return forget_old_records()
+
+
 @app.task(name="portal.ping")
 def ping():
     """Answer "pong": lets health checks and tests prove a worker is listening."""

@@ -252,6 +252,8 @@ CELERY_BEAT_SCHEDULE = {
     "forget-old-signin-codes": {"task": "accounts.forget_old_codes", "schedule": 3600.0},
     # Requests for help whose holder's time ran out go back to the waiting list.
     "assist-end-lapsed-leases": {"task": "assist.end_lapsed_leases", "schedule": 60.0},
+    # Personal data kept longer than needed is forgotten (portal.retention), once a day.
+    "forget-old-records": {"task": "portal.forget_old_records", "schedule": 24 * 3600.0},
     # Offer waiting requests, text people away from the desk, warn and escalate.
     "assist-offer-waiting": {"task": "assist.offer_waiting", "schedule": 60.0},
 }
@@ -260,6 +262,8 @@ ASSIST_LEASE_MINUTES = env_int("ASSIST_LEASE_MINUTES", 10, minimum=1)
 # When the help desk answers (Shanghai hours, [opening, closing)): working days, other days.
 ASSIST_HOURS_WORKDAY = (8, 20)
 ASSIST_HOURS_DAY_OFF = (9, 17)
+# A closed request's notes and timeline notes are forgotten this many days after closing.
+ASSIST_KEEP_DAYS = env_int("ASSIST_KEEP_DAYS", 180, minimum=1)
 # At most one text a person on duty gets about the requests waiting for them (minutes).
 ASSIST_SUMMARY_MINUTES = env_int("ASSIST_SUMMARY_MINUTES", 10, minimum=1)
 
