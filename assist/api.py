@@ -30,6 +30,8 @@ What = RequestEvent.What
 # The first call is due this soon after a request opens, or after the desk opens
 # (assist.opening) when it comes in out of hours.
 CONTACT_WITHIN = timedelta(minutes=10)
+# A request still waiting this share of the way to its time to call is "due soon".
+DUE_SOON_SHARE = 0.75
 
 
 def lease_length():
@@ -65,6 +67,8 @@ def open_request(
             if open_one is not None:
                 return open_one
         now = timezone.now()
+        start = max(now, call_after or now)
+        contact_due = due or next_open(start) + CONTACT_WITHIN
         request = HelpRequest.objects.create(
             resident=resident,
             kind=kind,
@@ -77,7 +81,8 @@ def open_request(
             opened_by=opened_by,
             opened_at=now,
             call_after=call_after,
-            contact_due=due or next_open(max(now, call_after or now)) + CONTACT_WITHIN,
+            contact_due=contact_due,
+            warn_at=start + (contact_due - start) * DUE_SOON_SHARE,
         )
         _log(request, What.OPENED, opened_by, note)
         _who_opened(request).record("opened_request", request=request.pk)

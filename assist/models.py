@@ -90,6 +90,10 @@ class HelpRequest(models.Model):
         _("call after"), null=True, blank=True, help_text=_("Empty means as soon as possible.")
     )
     contact_due = models.DateTimeField(_("first contact due"))
+    # Where the offers have got to (assist.offers), so each run looks only at what changes.
+    offered_round = models.PositiveSmallIntegerField(default=0, editable=False)
+    warn_at = models.DateTimeField(null=True, editable=False)
+    warned = models.BooleanField(default=False, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     forgotten_at = models.DateTimeField(

@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
@@ -33,37 +33,51 @@ What = RequestEvent.What
 # Round 1 goes to this many people at most; after WIDEN_AFTER, everyone on duty.
 FIRST_ROUND = 5
 WIDEN_AFTER = timedelta(minutes=2)
-# A request waiting this share of its time to call is "due soon".
-DUE_SOON_SHARE = 0.75
 # Kinds where someone is stuck now: they are texted about even at night.
 URGENT_KINDS = frozenset({Kind.NO_CAR})
 
 
 def offer_waiting(now=None):
-    """Offer, warn and escalate every waiting request; text people with new offers. Returns
-    ``{"offers": n, "due_soon": n, "escalated": n, "texts": n}``."""
+    """Offer, warn and escalate the waiting requests whose turn it is; text people with new
+    offers. Returns ``{"offers": n, "due_soon": n, "escalated": n, "texts": n}``.
+
+    Each request remembers the round its offers reached, so a run reads only the requests
+    that move on: new ones, those waiting ``WIDEN_AFTER``, those past their time to call.
+    """
     now = now or timezone.now()
     counts = {"offers": 0, "due_soon": 0, "escalated": 0, "texts": 0}
-    helpers = _people_on_duty()
-    supervisors = _supervisors()
-    for request in HelpRequest.objects.filter(state=State.WAITING).select_related("street"):
+    waiting = HelpRequest.objects.filter(state=State.WAITING).filter(
+        Q(call_after__isnull=True) | Q(call_after__lte=now)
+    )
+    widened = now - WIDEN_AFTER
+    started_before_widening = Q(call_after__isnull=True, opened_at__lte=widened) | Q(
+        call_after__lte=widened
+    )
+    moving = waiting.filter(
+        Q(offered_round=0)
+        | Q(offered_round__lt=2) & started_before_widening
+        | Q(offered_round__lt=3) & (Q(contact_due__lte=now) | Q(kind=Kind.FOLLOW_UP))
+    ).select_related("street")
+    helpers = supervisors = None
+    for request in moving:
+        if helpers is None:
+            helpers, supervisors = _people_on_duty(), _supervisors()
         start = max(request.opened_at, request.call_after or request.opened_at)
-        if now < start:
-            continue
-        if request.kind == Kind.FOLLOW_UP:  # a supervisor's job from the start
+        if request.kind == Kind.FOLLOW_UP or now >= request.contact_due:
+            if request.kind != Kind.FOLLOW_UP:
+                counts["escalated"] += _once(request, What.ESCALATED)
             counts["offers"] += _offer(request, supervisors, 3, now)
             continue
-        if now >= request.contact_due:
-            counts["escalated"] += _once(request, What.ESCALATED)
-            counts["offers"] += _offer(request, supervisors, 3, now)
-            continue
-        if now - start >= (request.contact_due - start) * DUE_SOON_SHARE:
-            counts["due_soon"] += _once(request, What.DUE_SOON)
         closest = _closest(request, helpers) if now - start < WIDEN_AFTER else []
         if closest:
             counts["offers"] += _offer(request, closest, 1, now)
         else:  # after two minutes, or when nobody on duty covers the street and language
             counts["offers"] += _offer(request, [duty.person for duty in helpers], 2, now)
+    for request in waiting.filter(warned=False, warn_at__lte=now, contact_due__gt=now):
+        counts["due_soon"] += _once(request, What.DUE_SOON)
+    HelpRequest.objects.filter(pk__in=waiting.filter(warned=False, warn_at__lte=now)).update(
+        warned=True
+    )
     counts["texts"] = send_summaries(now)
     return counts
 

@@ -100,6 +100,7 @@ def run(args):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.db import connection
+    from django.db.models import Count
 
     from assist import api, offers
     from assist.models import HelpRequest, Kind, Offer, Outcome, RequestEvent
@@ -139,7 +140,7 @@ def run(args):
     opened, presses, claim_ms = [], [], []
     lock = threading.Lock()
     done = threading.Event()
-    pressed = set()  # (request, person) pairs already pressed
+    pressed = set()  # (request, person, times given back) already pressed
 
     def open_all():
         try:
@@ -173,12 +174,20 @@ def run(args):
             while not done.is_set():
                 offers.offer_waiting()
                 api.end_lapsed_leases()
+                # A request given back (its lease ran out) is pressed again by those offered it.
+                returned = dict(
+                    RequestEvent.objects.filter(what="lease_ended")
+                    .values("request_id")
+                    .annotate(n=Count("pk"))
+                    .values_list("request_id", "n")
+                )
                 fresh = []
                 for request_id, person_id in Offer.objects.filter(
                     request__state="waiting"
                 ).values_list("request_id", "person_id"):
-                    if (request_id, person_id) not in pressed:
-                        pressed.add((request_id, person_id))
+                    key = (request_id, person_id, returned.get(request_id, 0))
+                    if key not in pressed:
+                        pressed.add(key)
                         fresh.append((request_id, person_id))
                 people = {p.pk: p for p in volunteers}
                 for request_id, person_id in fresh:
