@@ -33,6 +33,8 @@ def test_a_request_widens_from_the_area_to_everyone_to_the_supervisors(resident,
     offers.offer_waiting()
     # 静安寺街道 in Mandarin: the volunteer covers it; the counter clerk covers 徐汇区.
     assert _offered(request) == {("volunteer", 1)}
+    request.refresh_from_db()
+    assert request.offered_round == 1  # the next run leaves it alone until it moves on
     at(2026, 11, 20, 10, 2)
     offers.offer_waiting()
     assert _offered(request) == {("volunteer", 1), ("counter", 2), ("supervisor", 2)}
