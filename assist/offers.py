@@ -177,9 +177,7 @@ def _offer(request, people, round_, now):
     ]
     before = request.offers.count()
     Offer.objects.bulk_create(offers, ignore_conflicts=True)
-    HelpRequest.objects.filter(pk=request.pk, offered_round__lt=round_).update(
-        offered_round=round_
-    )
+    HelpRequest.objects.filter(pk=request.pk, offered_round__lt=round_).update(offered_round=round_)
     return request.offers.count() - before
 
 
