@@ -239,17 +239,6 @@ def open_request_of(resident):
     return _open_for(resident).order_by("-opened_at", "-pk").first()
 
 
-def helpers_on_duty():
-    """How many people on duty may take requests now (for telling the resident honestly)."""
-    from portal.accounts.models import Duty
-
-    return sum(
-        1
-        for duty in Duty.objects.filter(on_duty=True).select_related("person")
-        if may_act_now(duty.person)
-    )
-
-
 def requests_of(resident):
     """``resident``'s requests, newest first (for "my requests")."""
     return HelpRequest.objects.filter(resident=resident).order_by("-opened_at", "-pk")

@@ -61,7 +61,7 @@ def offer_waiting(now=None):
     helpers = supervisors = None
     for request in moving:
         if helpers is None:
-            helpers, supervisors = _people_on_duty(), _supervisors()
+            helpers, supervisors = people_on_duty(), _supervisors()
         start = max(request.opened_at, request.call_after or request.opened_at)
         if request.kind == Kind.FOLLOW_UP or now >= request.contact_due:
             if request.kind != Kind.FOLLOW_UP:
@@ -132,21 +132,11 @@ def offered_to(person):
     )
 
 
-def _people_on_duty():
-    """The duties of those who may act now, each with the ids it covers read once."""
+def people_on_duty():
+    """The duties of those who may act for residents now, their areas read once."""
     duties = Duty.objects.filter(on_duty=True).select_related("person")
     duties = duties.prefetch_related("streets", "districts")
-    helpers = [duty for duty in duties if may_act_now(duty.person)]
-    for duty in helpers:
-        duty.street_ids = {street.pk for street in duty.streets.all()}
-        duty.district_ids = {district.pk for district in duty.districts.all()}
-    return helpers
-
-
-def _covers(duty, street):
-    return street is not None and (
-        street.pk in duty.street_ids or street.district_id in duty.district_ids
-    )
+    return [duty for duty in duties if may_act_now(duty.person)]
 
 
 def _supervisors():

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from assist import api
 from assist.forms import CallBackForm, RatingForm
 from assist.models import HelpRequest, Kind, State, Topic
+from assist.offers import people_on_duty
 from assist.opening import next_open
 from portal.accounts.decorators import resident_required
 from portal.acting import Acting
@@ -73,7 +74,7 @@ def request_page(request, request_id):
         "assist/request.html",
         {
             "help_request": help_request,
-            "on_duty": api.helpers_on_duty(),
+            "on_duty": len(people_on_duty()),
             "desk_opens": _desk_opens(help_request),
             "rating": rating,
             "form": form,

@@ -272,10 +272,13 @@ class Duty(models.Model):
         return f"{self.person} · {_('on duty') if self.on_duty else _('off duty')}"
 
     def covers(self, street):
-        """True when ``street`` (an ``areas.Street``, or None) is in the area this duty covers."""
+        """True when ``street`` (an ``areas.Street``, or None) is in the area this duty covers.
+
+        Reads ``streets`` and ``districts`` through ``.all()``, so a caller checking many
+        streets prefetches them once (``prefetch_related("streets", "districts")``).
+        """
         if street is None:
             return False
-        return (
-            self.streets.filter(pk=street.pk).exists()
-            or self.districts.filter(pk=street.district_id).exists()
+        return any(s.pk == street.pk for s in self.streets.all()) or any(
+            d.pk == street.district_id for d in self.districts.all()
         )
