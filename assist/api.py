@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from assist.models import HelpRequest, Kind, Outcome, RequestEvent, State, Topic
 from assist.opening import next_open
+from portal import queues
 from portal.accounts.duty import may_act_now
 from portal.acting import Acting
 from portal.channels import Channel
@@ -86,7 +87,15 @@ def open_request(
         )
         _log(request, What.OPENED, opened_by, note)
         _who_opened(request).record("opened_request", request=request.pk)
+        transaction.on_commit(lambda: _offer_at_once(request.pk))
     return request
+
+
+def _offer_at_once(request_id):
+    from assist.tasks import offer_new  # the tasks module imports this one
+
+    # Someone is waiting for a person: the first offer goes with the urgent work.
+    offer_new.apply_async(args=[request_id], queue=queues.URGENT)
 
 
 def take(request, user):

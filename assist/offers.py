@@ -58,21 +58,12 @@ def offer_waiting(now=None):
         | Q(offered_round__lt=2) & started_before_widening
         | Q(offered_round__lt=3) & (Q(contact_due__lte=now) | Q(kind=Kind.FOLLOW_UP))
     ).select_related("street")
-    helpers = supervisors = None
+    people = None
     for request in moving:
-        if helpers is None:
-            helpers, supervisors = people_on_duty(), _supervisors()
-        start = max(request.opened_at, request.call_after or request.opened_at)
-        if request.kind == Kind.FOLLOW_UP or now >= request.contact_due:
-            if request.kind != Kind.FOLLOW_UP:
-                counts["escalated"] += _once(request, What.ESCALATED)
-            counts["offers"] += _offer(request, supervisors, 3, now)
-            continue
-        closest = _closest(request, helpers) if now - start < WIDEN_AFTER else []
-        if closest:
-            counts["offers"] += _offer(request, closest, 1, now)
-        else:  # after two minutes, or when nobody on duty covers the street and language
-            counts["offers"] += _offer(request, [duty.person for duty in helpers], 2, now)
+        people = people or _People()
+        offered, escalated = _move_on(request, people, now)
+        counts["offers"] += offered
+        counts["escalated"] += escalated
     for request in waiting.filter(warned=False, warn_at__lte=now, contact_due__gt=now):
         counts["due_soon"] += _once(request, What.DUE_SOON)
     HelpRequest.objects.filter(pk__in=waiting.filter(warned=False, warn_at__lte=now)).update(
@@ -80,6 +71,49 @@ def offer_waiting(now=None):
     )
     counts["texts"] = send_summaries(now)
     return counts
+
+
+def offer_new(request_id, now=None):
+    """Offer a request just opened at once, so its first offer need not wait for the minute's
+    run; return how many people it went to. A request for later waits for that run."""
+    now = now or timezone.now()
+    request = (
+        HelpRequest.objects.filter(pk=request_id, state=State.WAITING, offered_round=0)
+        .filter(Q(call_after__isnull=True) | Q(call_after__lte=now))
+        .select_related("street")
+        .first()
+    )
+    if request is None:
+        return 0
+    offered, _escalated = _move_on(request, _People(), now)
+    return offered
+
+
+class _People:
+    """Who may be offered requests now, read once per run (supervisors only when needed)."""
+
+    def __init__(self):
+        self.on_duty = people_on_duty()
+        self._supervisors = None
+
+    @property
+    def supervisors(self):
+        if self._supervisors is None:
+            self._supervisors = _supervisors()
+        return self._supervisors
+
+
+def _move_on(request, people, now):
+    """Offer ``request`` to the next round of people; return (offers made, 1 if escalated)."""
+    start = max(request.opened_at, request.call_after or request.opened_at)
+    if request.kind == Kind.FOLLOW_UP or now >= request.contact_due:
+        escalated = _once(request, What.ESCALATED) if request.kind != Kind.FOLLOW_UP else 0
+        return _offer(request, people.supervisors, 3, now), escalated
+    closest = _closest(request, people.on_duty) if now - start < WIDEN_AFTER else []
+    if closest:
+        return _offer(request, closest, 1, now), 0
+    # After two minutes, or when nobody on duty covers the street and language.
+    return _offer(request, [duty.person for duty in people.on_duty], 2, now), 0
 
 
 def send_summaries(now=None):

@@ -15,3 +15,9 @@ def end_lapsed_leases():
 def offer_waiting():
     """Offer waiting requests, text people with new offers, warn and escalate; return counts."""
     return offers.offer_waiting()
+
+
+@shared_task(name="assist.offer_new", ignore_result=True)
+def offer_new(request_id):
+    """Offer a request just opened at once; return how many people it went to."""
+    return offers.offer_new(request_id)

@@ -46,6 +46,22 @@ def test_a_request_widens_from_the_area_to_everyone_to_the_supervisors(resident,
     assert [e.what for e in request.events.all()] == ["opened", "due_soon", "escalated"]
 
 
+def test_a_new_request_is_offered_the_moment_it_is_opened(resident, at, committed):
+    at(2026, 11, 20, 10, 0)
+    request = committed(api.open_request, resident, kind=Kind.CALL_BACK, channel=Channel.WEB)
+    assert _offered(request) == {("volunteer", 1)}  # without waiting for the minute's run
+    assert offers.offer_waiting()["offers"] == 0
+
+
+def test_a_request_for_later_is_not_offered_when_opened(resident, at, committed):
+    now = at(2026, 11, 20, 10, 0)
+    later = now.replace(hour=14)
+    request = committed(
+        api.open_request, resident, kind=Kind.CALL_BACK, channel=Channel.WEB, call_after=later
+    )
+    assert _offered(request) == set()
+
+
 def test_a_request_for_later_waits_until_then(resident, at):
     now = at(2026, 11, 20, 10, 0)
     request = api.open_request(
