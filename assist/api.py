@@ -19,12 +19,16 @@ from django.utils.translation import gettext as _
 
 from assist.models import HelpRequest, Kind, Outcome, RequestEvent, State, Topic
 from assist.opening import next_open
+from content.hotline import hotline_number
 from portal import queues
 from portal.accounts.duty import may_act_now
+from portal.accounts.roles import role_of
 from portal.acting import Acting
 from portal.channels import Channel
 from portal.consent import api as consent_api
 from portal.consent.models import Consent
+from portal.notifications import api as notify
+from portal.notifications.models import Purpose
 
 What = RequestEvent.What
 
@@ -153,6 +157,33 @@ def add_note(request, user, note):
     if not note:
         raise ValidationError(_("The note is empty."))
     _log(request, What.NOTE, user, note)
+
+
+def acted(request, user, done):
+    """Write down what the holder did for the resident and tell the resident who did it.
+
+    ``done`` is a function of no arguments making the words (``"Taxi booked: ..."``): called
+    once in the holder's language for the timeline, and once in the resident's for the text
+    that goes to them ("Volunteer Li Si helped you: ... Questions: call ..."). Renews the lease.
+    The same words again (a form sent twice returns the same ride or booking) are neither
+    written nor sent twice.
+    """
+    note = done()
+    if request.events.filter(what=What.NOTE, note=note).exists():
+        return
+    add_note(request, user, note)
+    renew(request, user)
+    role = role_of(user, request.resident)
+
+    def text():
+        return _("%(role)s %(name)s helped you: %(done)s Questions: call %(hotline)s.") % {
+            "role": role.label if role else "",
+            "name": user,
+            "done": done(),
+            "hotline": hotline_number(),
+        }
+
+    notify.send_to_resident(request.resident, text, purpose=Purpose.ASSIST, related=request)
 
 
 def note_from_the_portal(request, note):

@@ -240,8 +240,13 @@ def _do(action, help_request, user, data):
             api.acting_for(help_request, user),
             idempotency_key=f"{help_request.reference}:{data['key']}",
         )
-        api.add_note(
-            help_request, user, _("Taxi booked from home (ride %(ride)s).") % {"ride": ride.pk}
+        api.acted(
+            help_request,
+            user,
+            lambda: (
+                _("Taxi called to %(address)s now (ride %(ride)s).")
+                % {"address": ride.pickup_address, "ride": ride.pk}
+            ),
         )
     elif action == "consent":
         api.record_consent(help_request, user, data["scope"], data["given_via"])
