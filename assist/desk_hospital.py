@@ -76,12 +76,9 @@ def _session_words(session):
 
 
 def _when(session):
-    return "%(day)s %(weekday)s %(start)s-%(end)s" % {
-        "day": formats.date_format(session.date, "MONTH_DAY_FORMAT"),
-        "weekday": formats.date_format(session.date, "l"),
-        "start": session.starts_at.strftime("%H:%M"),
-        "end": session.ends_at.strftime("%H:%M"),
-    }
+    day = formats.date_format(session.date, "MONTH_DAY_FORMAT")
+    weekday = formats.date_format(session.date, "l")
+    return f"{day} {weekday} {session.starts_at:%H:%M}-{session.ends_at:%H:%M}"
 
 
 @sensitive_post_parameters("real_name", "id_number")

@@ -10,7 +10,7 @@ from assist.models import Kind, Topic
 from portal.accounts.duty import set_on_duty
 from portal.channels import Channel
 from portal.consent.models import GivenVia, Scope
-from portal.notifications.models import Message, Purpose
+from portal.notifications.models import Message
 from services.hospital.models import Appointment, PatientIdentity
 from tests.hospital.conftest import MONDAY, id_number
 
