@@ -168,10 +168,11 @@ def acted(request, user, done):
     The same words again (a form sent twice returns the same ride or booking) are neither
     written nor sent twice.
     """
+    _require_holder(request, user)
     note = done()
-    if request.events.filter(what=What.NOTE, note=note).exists():
+    if request.events.filter(what=What.DONE, note=note).exists():
         return
-    add_note(request, user, note)
+    _log(request, What.DONE, user, note)
     renew(request, user)
     role = role_of(user, request.resident)
 
@@ -184,6 +185,12 @@ def acted(request, user, done):
         }
 
     notify.send_to_resident(request.resident, text, purpose=Purpose.ASSIST, related=request)
+
+
+def done_for(request):
+    """What was done for the resident under ``request`` (see :func:`acted`), oldest first, with
+    who did it: for the resident's page and the slip a counter prints."""
+    return request.events.filter(what=What.DONE).select_related("actor").order_by("at", "pk")
 
 
 def note_from_the_portal(request, note):

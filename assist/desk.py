@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from assist import api
+from assist.desk_slip import may_print
 from assist.forms import RatingForm
 from assist.models import HelpRequest, Kind, Outcome, State
 from assist.offers import offered_to
@@ -176,6 +177,7 @@ def request_page(request, request_id):
             "error": error,
             "rating": ratings.rating_of(help_request.resident, help_request.reference),
             "rating_form": RatingForm(),
+            "may_print": may_print(help_request, user),
         },
     )
 

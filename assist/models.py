@@ -141,6 +141,7 @@ class RequestEvent(models.Model):
         RELEASED = "released", _("Given back")
         LEASE_ENDED = "lease_ended", _("Given back: the time to call ran out")
         NOTE = "note", _("Note")
+        DONE = "done", _("Done for the resident")
         DUE_SOON = "due_soon", _("Nobody has called yet: the time to call is nearly up")
         ESCALATED = "escalated", _("Nobody called in time: passed to the supervisors")
         CONSENT = "consent", _("Permission recorded")

@@ -78,6 +78,7 @@ def request_page(request, request_id):
             "desk_opens": _desk_opens(help_request),
             "rating": rating,
             "form": form,
+            "done": api.done_for(help_request),
         },
     )
 

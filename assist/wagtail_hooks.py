@@ -7,7 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from assist import desk, desk_hospital
+from assist import desk, desk_hospital, desk_slip
 from assist.models import CalendarDay
 from portal.accounts.roles import ACT_FOR_RESIDENT
 
@@ -23,6 +23,7 @@ def desk_urls():
         ),
         path("desk/<int:request_id>/", desk.request_page, name="assist_desk_request"),
         path("desk/<int:request_id>/take/", desk.take, name="assist_desk_take"),
+        path("desk/<int:request_id>/slip/", desk_slip.slip, name="assist_desk_slip"),
         path(
             "desk/<int:request_id>/hospital/",
             desk_hospital.book_hospital,

@@ -165,3 +165,31 @@ def test_the_holder_calls_a_taxi_with_consent_and_the_resident_is_told_who(
     assert any("服务中心" in text or "service centre" in text for text in texts)  # the taxi's
     [told] = [text for text in texts if str(volunteer) in text]  # once, though sent twice
     assert "愚园路 8 号" in told and "962" in told
+
+
+def test_the_counter_prints_a_slip_of_what_was_done_without_id_or_phone(
+    client, staff_login, counter_staff, resident
+):
+    set_on_duty(counter_staff, True)
+    help_request = api.open_request(resident, kind=Kind.WALK_IN, channel=Channel.COUNTER)
+    api.take(help_request, counter_staff)
+    api.acted(help_request, counter_staff, lambda: "Hospital visit booked: code 48585113.")
+    staff_login(counter_staff)
+    slip = reverse("assist_desk_slip", args=[help_request.pk])
+    assert slip in client.get(reverse("assist_desk_request", args=[help_request.pk])).text
+    api.close(help_request, counter_staff, "done")
+    looks = AuditEntry.objects.filter(resident=resident, action="viewed_request")
+    looked_before = looks.count()
+    html = client.get(slip).content.decode()  # closed, and the one who closed it prints
+    assert f"data-slip-number>{help_request.pk}<" in html
+    assert "Hospital visit booked: code 48585113." in html and str(counter_staff) in html
+    assert resident.phone not in html and "962" in html
+    assert looks.count() == looked_before + 1
+    assert looks.latest("pk").reference == help_request.reference
+
+
+def test_nobody_else_prints_the_slip(client, staff_login, volunteer, counter_staff, waiting):
+    api.take(waiting, counter_staff)
+    staff_login(volunteer)
+    refused = client.get(reverse("assist_desk_slip", args=[waiting.pk]))
+    assert (refused.status_code, refused["Location"]) == (302, "/admin/")  # Wagtail's refusal

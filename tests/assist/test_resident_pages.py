@@ -92,3 +92,13 @@ def test_nobody_reads_someone_elses_request(client, neighbour, resident):
     help_request = api.open_request(resident, kind="call_back", channel="web")
     client.force_login(neighbour)
     assert client.get(f"/en/help/requests/{help_request.pk}/").status_code == 404
+
+
+def test_the_resident_reads_what_was_done_for_them_and_by_whom(signed_in, resident, volunteer):
+    help_request = api.open_request(resident, kind="call_back", channel="web")
+    api.take(help_request, volunteer)
+    api.add_note(help_request, volunteer, "她说下周再约")  # the desk's own note stays there
+    api.acted(help_request, volunteer, lambda: "Taxi called to 愚园路 8 号 now (ride 7).")
+    page = signed_in.get(f"/en/help/requests/{help_request.pk}/").content.decode()
+    assert "Taxi called to 愚园路 8 号 now (ride 7). (by 志愿者小张)" in page
+    assert "她说下周再约" not in page

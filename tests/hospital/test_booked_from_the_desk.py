@@ -63,7 +63,7 @@ def test_the_holder_books_with_permission_and_the_resident_is_told_who_did_it(
     assert any(appointment.code in body and "Ruijin" in body for body in texts)
     [told] = [body for body in texts if "helped you" in body]
     assert f"Volunteer {volunteer} helped you" in told and appointment.code in told
-    note = held.events.filter(what="note").get()
+    note = held.events.filter(what="done").get()
     assert appointment.code in note.note and note.actor == volunteer
 
 

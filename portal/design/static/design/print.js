@@ -1,4 +1,4 @@
-// The slip's print button: shown only when JavaScript can print (the browser's menu works anyway).
+// A print button ([data-print]): shown only when JavaScript can print (the browser menu works anyway).
 (function () {
   "use strict";
   document.querySelectorAll("[data-print]").forEach(function (button) {
