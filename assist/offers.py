@@ -21,8 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from assist.models import HelpRequest, Kind, Offer, RequestEvent, State, Summary
-from portal.accounts.duty import may_act_now
-from portal.accounts.models import Duty
+from portal.accounts.duty import MODEL_BACKEND, on_duty_now
 from portal.accounts.roles import SUPERVISE
 from portal.notifications import api as notify
 from portal.notifications.limits import earliest_send_time
@@ -168,14 +167,12 @@ def offered_to(person):
 
 def people_on_duty():
     """The duties of those who may act for residents now, their areas read once."""
-    duties = Duty.objects.filter(on_duty=True).select_related("person")
-    duties = duties.prefetch_related("streets", "districts")
-    return [duty for duty in duties if may_act_now(duty.person)]
+    return list(on_duty_now().select_related("person").prefetch_related("streets", "districts"))
 
 
 def _supervisors():
-    staff = get_user_model().objects.filter(is_active=True, is_staff=True, is_superuser=False)
-    return [person for person in staff if person.has_perm(SUPERVISE)]
+    supervisors = get_user_model().objects.with_perm(SUPERVISE, backend=MODEL_BACKEND)
+    return list(supervisors.filter(is_active=True, is_staff=True, is_superuser=False))
 
 
 def _closest(request, helpers):

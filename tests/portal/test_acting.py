@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from portal.accounts.duty import may_act_now, set_on_duty
+from portal.accounts.duty import may_act_now, on_duty_now, set_on_duty
 from portal.accounts.roles import Role, role_of
 from portal.acting import Acting
 from portal.audit.models import AuditEntry
@@ -77,6 +77,22 @@ def test_only_staff_who_may_act_can_go_on_duty(volunteer, editor):
     assert not may_act_now(editor)
     set_on_duty(volunteer, False)
     assert not may_act_now(volunteer)
+
+
+def test_everyone_on_duty_now_is_listed_in_one_query_as_each_would_be_asked(
+    volunteer, counter_staff, supervisor, django_assert_num_queries
+):
+    for person in (volunteer, counter_staff, supervisor):
+        set_on_duty(person, True)
+    counter_staff.groups.clear()  # lost the role while on duty: may no longer act
+    supervisor.is_active = False
+    supervisor.save(update_fields=["is_active"])
+    with django_assert_num_queries(1):
+        people = {duty.person_id for duty in on_duty_now()}
+    assert people == {volunteer.pk}
+    for person in (volunteer, counter_staff, supervisor):
+        fresh = type(person).objects.get(pk=person.pk)
+        assert may_act_now(fresh) == (fresh.pk in people)
 
 
 def test_a_volunteer_off_duty_is_refused_even_with_a_consent_naming_them(resident, volunteer):
