@@ -90,16 +90,26 @@ def _desk_user(request):
 def desk(request):
     """My requests, the waiting ones, and the on-duty switch."""
     user = _desk_user(request)
-    return render(
-        request,
-        "assist/desk/index.html",
-        {
-            "on_duty": duty_of(user).on_duty,
-            "mine": api.held_by(user).select_related("resident"),
-            "waiting": api.waiting() if may_act_now(user) else [],
-            "offered": set(offered_to(user).values_list("pk", flat=True)),
-        },
-    )
+    context = {
+        "on_duty": duty_of(user).on_duty,
+        "mine": api.held_by(user).select_related("resident"),
+    }
+    return render(request, "assist/desk/index.html", context | _waiting(user))
+
+
+def waiting_list(request):
+    """The waiting list alone: the desk page fetches it every few seconds, so offers show live."""
+    user = _desk_user(request)
+    return render(request, "assist/desk/_waiting.html", _waiting(user))
+
+
+def _waiting(user):
+    may_take = may_act_now(user)
+    return {
+        "may_take": may_take,
+        "waiting": api.waiting() if may_take else [],
+        "offered": set(offered_to(user).values_list("pk", flat=True)),
+    }
 
 
 @require_POST

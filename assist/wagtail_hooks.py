@@ -17,6 +17,7 @@ def desk_urls():
     return [
         path("desk/", desk.desk, name="assist_desk"),
         path("desk/duty/", desk.duty, name="assist_desk_duty"),
+        path("desk/waiting/", desk.waiting_list, name="assist_desk_waiting"),
         path("desk/find/", desk.find, name="assist_desk_find"),
         path(
             "desk/residents/<int:resident_id>/help/", desk.help_here, name="assist_desk_help_here"

@@ -193,3 +193,17 @@ def test_nobody_else_prints_the_slip(client, staff_login, volunteer, counter_sta
     staff_login(volunteer)
     refused = client.get(reverse("assist_desk_slip", args=[waiting.pk]))
     assert (refused.status_code, refused["Location"]) == (302, "/admin/")  # Wagtail's refusal
+
+
+def test_the_waiting_list_comes_alone_for_the_desk_to_refresh_it(
+    client, staff_login, volunteer, resident, waiting
+):
+    staff_login(volunteer)
+    page = client.get(DESK).content.decode()
+    assert reverse("assist_desk_waiting") in page and "assist/desk.js" in page
+    fragment = client.get(reverse("assist_desk_waiting")).content.decode()
+    assert f'data-request="{waiting.pk}"' in fragment and 'data-count="1"' in fragment
+    assert "<html" not in fragment and resident.phone not in fragment
+    api.take(waiting, volunteer)
+    fragment = client.get(reverse("assist_desk_waiting")).content.decode()
+    assert 'data-count="0"' in fragment
