@@ -35,6 +35,8 @@ What = RequestEvent.What
 # The first call is due this soon after a request opens, or after the desk opens
 # (assist.opening) when it comes in out of hours.
 CONTACT_WITHIN = timedelta(minutes=10)
+# Calls without an answer before a request may be closed as "resident unreachable".
+UNREACHABLE_AFTER = 3
 # A request still waiting this share of the way to its time to call is "due soon".
 DUE_SOON_SHARE = 0.75
 
@@ -198,13 +200,53 @@ def note_from_the_portal(request, note):
     _log(request, What.NOTE, None, note)
 
 
+def no_answer(request, user):
+    """The holder called and nobody answered: write it down, keep the lease, tell the resident.
+
+    The text says a person tried and will try again (until the third try, after which the
+    request may be closed as unreachable) and gives the hotline. Returns the tries so far.
+    """
+    _require_holder(request, user)
+    _log(request, What.NO_ANSWER, user)
+    renew(request, user)
+    tries = tries_without_answer(request)
+
+    def text():
+        if tries < UNREACHABLE_AFTER:
+            words = _(
+                "We called you about your request for help and could not get through. "
+                "We will try again. Or call %(hotline)s."
+            )
+        else:
+            words = _(
+                "We called you three times about your request for help and could not get "
+                "through. Call %(hotline)s when you can, or ask for a call back again."
+            )
+        return words % {"hotline": hotline_number()}
+
+    notify.send_to_resident(request.resident, text, purpose=Purpose.ASSIST, related=request)
+    return tries
+
+
+def tries_without_answer(request):
+    """How many times the resident was called under ``request`` without an answer."""
+    return request.events.filter(what=What.NO_ANSWER).count()
+
+
 def close(request, user, outcome, note=""):
     """Close the request with ``outcome`` (an ``Outcome``), by its holder.
 
-    The consents the resident gave for this request end with it.
+    The consents the resident gave for this request end with it. "Unreachable" needs three
+    calls without an answer written down first (:func:`no_answer`); ``ValidationError`` else.
     """
     outcome = Outcome(outcome)
     _require_holder(request, user)
+    tries = tries_without_answer(request)
+    if outcome == Outcome.UNREACHABLE and tries < UNREACHABLE_AFTER:
+        raise ValidationError(
+            _("Call three times before closing as unreachable: %(tries)s so far.")
+            % {"tries": tries}
+        )
     with transaction.atomic():
         closed = HelpRequest.objects.filter(pk=request.pk, state=State.HELD, holder=user).update(
             state=State.CLOSED,

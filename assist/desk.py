@@ -78,6 +78,7 @@ ACTIONS = {
     "note": NoteForm,
     "close": CloseForm,
     "release": NoteForm,
+    "no_answer": forms.Form,
 }
 
 
@@ -188,6 +189,7 @@ def request_page(request, request_id):
             "rating": ratings.rating_of(help_request.resident, help_request.reference),
             "rating_form": RatingForm(),
             "may_print": may_print(help_request, user),
+            "tries": api.tries_without_answer(help_request),
         },
     )
 
@@ -243,6 +245,8 @@ def _do(action, help_request, user, data):
     if action == "note":
         api.add_note(help_request, user, data["note"])
         api.renew(help_request, user)
+    elif action == "no_answer":
+        api.no_answer(help_request, user)
     elif action == "release":
         api.release(help_request, user, data["note"])
     elif action == "close":

@@ -142,6 +142,7 @@ class RequestEvent(models.Model):
         LEASE_ENDED = "lease_ended", _("Given back: the time to call ran out")
         NOTE = "note", _("Note")
         DONE = "done", _("Done for the resident")
+        NO_ANSWER = "no_answer", _("Called: no answer")
         DUE_SOON = "due_soon", _("Nobody has called yet: the time to call is nearly up")
         ESCALATED = "escalated", _("Nobody called in time: passed to the supervisors")
         CONSENT = "consent", _("Permission recorded")

@@ -207,3 +207,16 @@ def test_the_waiting_list_comes_alone_for_the_desk_to_refresh_it(
     api.take(waiting, volunteer)
     fragment = client.get(reverse("assist_desk_waiting")).content.decode()
     assert 'data-count="0"' in fragment
+
+
+def test_a_call_without_an_answer_is_one_tap_and_counted(client, staff_login, volunteer, waiting):
+    api.take(waiting, volunteer)
+    staff_login(volunteer)
+    page = reverse("assist_desk_request", args=[waiting.pk])
+    client.post(page, {"action": "no_answer"})
+    html = client.get(page).content.decode()
+    assert "已 1 次" in html or "1 so far" in html
+    closing = client.post(page, {"action": "close", "outcome": "unreachable"})
+    assert closing.status_code == 200 and 'role="alert"' in closing.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.state == State.HELD

@@ -192,3 +192,24 @@ def test_many_pressing_take_at_once_gives_exactly_one_holder(demo_site, django_u
     request.refresh_from_db()
     assert request.state == State.HELD
     assert request.events.filter(what="taken").count() == 1
+
+
+def test_unreachable_needs_three_calls_without_an_answer_and_the_resident_hears_of_each(
+    resident, volunteer, committed
+):
+    from portal.notifications.models import Message, Purpose
+
+    request = api.open_request(resident, kind=Kind.CALL_BACK, channel=Channel.WEB)
+    api.take(request, volunteer)
+    committed(api.no_answer, request, volunteer)
+    with pytest.raises(ValidationError) as refused:
+        api.close(request, volunteer, Outcome.UNREACHABLE)
+    assert "1" in refused.value.messages[0]
+    assert committed(api.no_answer, request, volunteer) == 2
+    assert committed(api.no_answer, request, volunteer) == 3
+    api.close(request, volunteer, Outcome.UNREACHABLE)
+    texts = Message.objects.filter(recipient=resident.phone, purpose=Purpose.ASSIST)
+    bodies = [m.body for m in texts.order_by("pk")]
+    assert len(bodies) == 3
+    assert all("962" in body for body in bodies)
+    assert "再打" in bodies[0] and "再打" not in bodies[2]  # no promise after the third try
