@@ -19,6 +19,7 @@ from assist.desk_slip import may_print
 from assist.forms import RatingForm
 from assist.models import HelpRequest, Kind, Outcome, State
 from assist.offers import offered_to
+from portal.accounts import api as accounts
 from portal.accounts.duty import duty_of, may_act_now, set_on_duty
 from portal.accounts.phone import normalize_phone
 from portal.accounts.roles import ACT_FOR_RESIDENT, SERVE_AT_COUNTER
@@ -47,6 +48,13 @@ class NoteForm(forms.Form):
 class TaxiForm(forms.Form):
     # One per page view: the same form sent twice books one taxi.
     key = forms.CharField(widget=forms.HiddenInput, max_length=40)
+
+
+class StraightForm(forms.Form):
+    straight = forms.BooleanField(
+        label=_("When they call the hotline, put them straight through to a person"),
+        required=False,
+    )
 
 
 class CloseForm(forms.Form):
@@ -79,6 +87,7 @@ ACTIONS = {
     "close": CloseForm,
     "release": NoteForm,
     "no_answer": forms.Form,
+    "straight": StraightForm,
 }
 
 
@@ -136,6 +145,9 @@ def request_page(request, request_id):
     holding = api.holds(help_request, user)
     forms_ = {action: form_class() for action, form_class in ACTIONS.items()}
     forms_["taxi"] = TaxiForm(initial={"key": uuid.uuid4().hex})
+    forms_["straight"] = StraightForm(
+        initial={"straight": help_request.resident.phone_straight_to_person}
+    )
     error = None
     if request.method == "POST" and holding:
         action = request.POST.get("action")
@@ -244,6 +256,11 @@ def _desk_channel(user):
 def _do(action, help_request, user, data):
     if action == "note":
         api.add_note(help_request, user, data["note"])
+        api.renew(help_request, user)
+    elif action == "straight":
+        accounts.change_details(
+            api.acting_for(help_request, user), phone_straight_to_person=data["straight"]
+        )
         api.renew(help_request, user)
     elif action == "no_answer":
         api.no_answer(help_request, user)

@@ -7,6 +7,7 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from content import phone_menu as menu
 from content.checks import alt_text_problem, tile_label_problem
 from portal.design.icons import ICON_CHOICES
 from services.registry import SERVICE_CHOICES, service_url
@@ -80,13 +81,21 @@ class ByPhoneBlock(blocks.StructBlock):
         "content.Hotline", help_text=_("The line residents call for this service.")
     )
     what_to_say = blocks.TextBlock(
-        help_text=_("What to press or say, e.g. 接通后说“挂号”，或按 2."),
+        help_text=_(
+            "What to do on the line for this service, with the keys of the hotline's menu "
+            "(shown under it on the page), e.g. 按 2 听您下一次的预约。"
+        ),
     )
 
     class Meta:
         icon = "mobile-alt"
         label = _("Do it by phone")
         template = "content/blocks/by_phone.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["phone_menu"] = phone_menu()
+        return context
 
 
 class AtCentreBlock(blocks.StructBlock):
@@ -150,6 +159,27 @@ class CentreListBlock(blocks.StructBlock):
         return context
 
 
+class PhoneMenuBlock(blocks.StaticBlock):
+    """The hotline's menu as the calls play it (``assist.phone.menu``): nothing to type, so
+    the page never promises a key the line does not have."""
+
+    class Meta:
+        icon = "mobile-alt"
+        label = _("The hotline's menu")
+        admin_text = _("Shows the keys and words of the hotline's menu, as the line plays it.")
+        template = "content/blocks/phone_menu.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["phone_menu"] = phone_menu()
+        return context
+
+
+def phone_menu():
+    """The hotline menu's choices for a page: keys, what each does, a word to say."""
+    return {"choices": menu.for_pages(), "repeat": menu.REPEAT_PROMPT}
+
+
 def _active_language():
     from wagtail.models import Locale
 
@@ -164,3 +194,4 @@ class BodyBlock(blocks.StreamBlock):
     image = ElderImageBlock(help_text=_("A photo or drawing; describe what it shows."))
     notice = NoticeBlock()
     centres = CentreListBlock()
+    phone_menu = PhoneMenuBlock()

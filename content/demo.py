@@ -132,7 +132,8 @@ SERVICES = [
                 "上车后告诉司机去哪里，可以付现金。",
             ],
             "bring": ["手机", "现金或交通卡"],
-            "phone": "接通后说“叫车”，或按 1。告诉接线员您在哪里等车。",
+            "phone": "按 1 或说“打车”，听到地址后再按 1，出租车就到您家门口。"
+            "要在别处上车，按 0 找人工。",
             "centre": "工作人员可以帮您叫车，车会开到服务中心门口。",
         },
         EN: {
@@ -146,7 +147,8 @@ SERVICES = [
                 "Tell the driver where to go. You can pay in cash.",
             ],
             "bring": ["Your phone", "Cash or a transport card"],
-            "phone": "Say 'taxi' or press 1. Tell the operator where you are waiting.",
+            "phone": "Press 1 or say 'taxi', then press 1 again: a taxi comes to your home. "
+            "To be picked up somewhere else, press 0 for a person.",
             "centre": "Staff can call a taxi for you to the centre's door.",
         },
     },
@@ -163,7 +165,8 @@ SERVICES = [
                 "确认后会收到短信识别码，就诊当天带上身份证。",
             ],
             "bring": ["身份证", "医保卡"],
-            "phone": "接通后说“挂号”，或按 2。接线员会帮您选医院和时间。",
+            "phone": "按 2 或说“预约”，我们回拨您登记的号码，读出您下一次的预约。"
+            "要挂号，按 0 找人工，接线员帮您选医院和时间。",
             "centre": "带上身份证和医保卡，工作人员帮您预约并打印预约单。",
         },
         EN: {
@@ -176,8 +179,8 @@ SERVICES = [
                 "You get a code by text message. Bring your ID card on the day.",
             ],
             "bring": ["ID card", "Medical insurance card"],
-            "phone": "Say 'hospital' or press 2. The operator helps you choose a hospital "
-            "and time.",
+            "phone": "Press 2 or say 'appointment': we call your registered number back and "
+            "read your next appointment. To book, press 0 for a person, who helps you choose.",
             "centre": "Bring your ID and insurance card. Staff book for you and print the slip.",
         },
     },
@@ -193,7 +196,7 @@ SERVICES = [
                 "约 10 个工作日后，凭短信通知领取。",
             ],
             "bring": ["身份证", "一寸照片一张"],
-            "phone": "打电话可以查询办理进度，接通后说“优待证”。",
+            "phone": "按 0 或说“人工”，告诉接线员您要问优待证的办理进度。",
             "centre": "在窗口填表并交照片，工作人员帮您核对。",
         },
         EN: {
@@ -205,7 +208,7 @@ SERVICES = [
                 "Collect the card about 10 working days later, when a text tells you.",
             ],
             "bring": ["ID card", "One passport-size photo"],
-            "phone": "Call to ask how your card is coming along. Say 'senior card'.",
+            "phone": "Press 0 or say 'person' and ask how your senior card is coming along.",
             "centre": "Fill in the form at the counter. Staff check it with you.",
         },
     },
@@ -221,7 +224,7 @@ SERVICES = [
                 "认证成功会收到短信。",
             ],
             "bring": ["身份证"],
-            "phone": "行动不便可以打电话预约上门认证，接通后说“认证”。",
+            "phone": "行动不便可以打电话预约上门认证：按 0 或说“人工”，告诉接线员您要认证。",
             "centre": "带上身份证，工作人员帮您刷脸认证，几分钟就好。",
         },
         EN: {
@@ -233,7 +236,7 @@ SERVICES = [
                 "A text message tells you it is done.",
             ],
             "bring": ["ID card"],
-            "phone": "If it is hard to go out, call to book a home visit. Say 'pension check'.",
+            "phone": "If it is hard to go out, book a home visit: press 0 or say 'person'.",
             "centre": "Bring your ID card. Staff check your face; it takes a few minutes.",
         },
     },
@@ -249,7 +252,7 @@ SERVICES = [
                 "新卡做好后会短信通知您领取。",
             ],
             "bring": ["身份证"],
-            "phone": "接通后说“医保卡挂失”，接线员马上帮您挂失。",
+            "phone": "按 0 或说“人工”，告诉接线员医保卡丢了，接线员马上帮您挂失。",
             "centre": "带上身份证，在窗口申请补办，可以请工作人员帮您填表。",
         },
         EN: {
@@ -261,7 +264,7 @@ SERVICES = [
                 "A text message tells you when to collect it.",
             ],
             "bring": ["ID card"],
-            "phone": "Say 'lost card'. The operator blocks it straight away.",
+            "phone": "Press 0 or say 'person' and say the card is lost: it is blocked at once.",
             "centre": "Bring your ID card. Staff can fill in the form with you.",
         },
     },
@@ -300,8 +303,8 @@ HELP_PAGES = [
             "summary": "不上网也能办，打一个电话就行。",
             "body": [
                 "拨打 962 200，每天 8:00 至 20:00 有人接听。",
-                "菜单最多四个选项，听不清可以按星号键再听一遍。",
-                "如果两次没有按键，会直接为您转接人工。",
+                "菜单只有三个选项（见下面），听不清可以按星号键再听一遍，随时按 0 找人工。",
+                "如果两次没听懂您的选择，会直接为您转接人工。",
             ],
         },
         EN: {
@@ -309,8 +312,8 @@ HELP_PAGES = [
             "summary": "No internet needed: one phone call is enough.",
             "body": [
                 "Call 962 200. Someone answers every day from 8:00 to 20:00.",
-                "The menu has at most four choices. Press star to hear it again.",
-                "If you do not press a key twice, you are put through to a person.",
+                "The menu has three choices (below). Press star to hear it again, 0 for a person.",
+                "If your choice is not understood twice, you are put through to a person.",
             ],
         },
     },
@@ -472,6 +475,8 @@ def _help_fields(spec, lang):
     body = [("paragraph", f"<p>{paragraph}</p>") for paragraph in text["body"]]
     if spec["slug"] == "centres":
         body.append(("centres", {"district": ""}))
+    if spec["slug"] == "by-phone":
+        body.insert(1, ("phone_menu", None))
     return {"title": text["title"], "summary": text["summary"], "body": body}
 
 

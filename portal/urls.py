@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("phone/status/", include("portal.notifications.urls")),
+    # The hotline's calls and residents' texts (Twilio webhooks; a string, as below).
+    path("phone/", include("assist.phone.urls")),
     # Dispatch companies post ride events here (signed; no language prefix).
     path("taxi/events/", include("services.taxi.webhook_urls")),
 ]

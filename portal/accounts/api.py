@@ -32,6 +32,7 @@ DETAILS = (
     "needs_wheelchair",
     "needs_hearing",
     "needs_boarding_help",
+    "phone_straight_to_person",
     "emergency_name",
     "emergency_phone",
 )

@@ -94,6 +94,10 @@ class User(AbstractUser):
     needs_wheelchair = models.BooleanField(_("I use a wheelchair"), default=False)
     needs_hearing = models.BooleanField(_("I do not hear well: please send texts"), default=False)
     needs_boarding_help = models.BooleanField(_("I need help getting into a car"), default=False)
+    # Like the telecom lines for callers over 65: no menu, a person at once.
+    phone_straight_to_person = models.BooleanField(
+        _("When I call the hotline, put me straight through to a person"), default=False
+    )
     emergency_name = models.CharField(_("emergency contact's name"), max_length=40, blank=True)
     emergency_phone = models.CharField(
         _("emergency contact's phone"), max_length=16, blank=True, validators=[validate_e164]

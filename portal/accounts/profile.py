@@ -52,6 +52,9 @@ class HomeForm(_ItemForm):
         self.fields["street"].choices = [not_sure, *street_choices()]
 
 
+NEEDS = ["needs_wheelchair", "needs_hearing", "needs_boarding_help", "phone_straight_to_person"]
+
+
 def _form(fields, widgets=None):
     return forms.modelform_factory(User, form=_ItemForm, fields=fields, widgets=widgets or {})
 
@@ -72,8 +75,8 @@ ITEMS = {
     "home": (_("Home address"), HomeForm, ["home_address", "street"]),
     "needs": (
         _("What helps me"),
-        _form(["needs_wheelchair", "needs_hearing", "needs_boarding_help"]),
-        ["needs_wheelchair", "needs_hearing", "needs_boarding_help"],
+        _form(NEEDS),
+        NEEDS,
     ),
     "emergency": (_("Emergency contact"), EmergencyForm, ["emergency_name", "emergency_phone"]),
 }

@@ -5,7 +5,8 @@
   number (masked);
 - :func:`check_booking` says whether booking would work now; :func:`book` books,
   :func:`cancel` cancels, :func:`move` moves an appointment on (checked in, seen, missed);
-  :func:`may_see`, :func:`appointments_for` and :func:`slip` read them back;
+  :func:`may_see`, :func:`appointments_for`, :func:`next_visit_words` and :func:`slip` read
+  them back;
 - :func:`send_reminders` and :func:`mark_missed` run on a schedule (Celery beat);
   :func:`generate_sessions` makes sessions from the weekly timetable.
 
@@ -84,7 +85,7 @@ from services.hospital.rules import (
 )
 from services.hospital.rules import local_now as _now
 from services.hospital.telling import REMINDER_HOURS
-from services.hospital.words import confirmation_text, reminder_text
+from services.hospital.words import confirmation_text, next_visit_text, reminder_text
 
 __all__ = [
     "CODE_TRIES",
@@ -583,6 +584,20 @@ def appointments_for(user):
     upcoming.sort(key=lambda a: (a.session.date, a.session.starts_at, a.pk))
     rest.sort(key=lambda a: (a.session.date, a.session.starts_at, a.pk), reverse=True)
     return upcoming + rest
+
+
+def next_visit_words(user):
+    """A sentence (active language) for ``user``'s next visit as patient, to read out on the
+    phone: where, when and the code; None when nothing is booked."""
+    today = _now(None).date()
+    upcoming = [
+        appointment
+        for appointment in appointments_for(user)
+        if appointment.patient_id == user.pk
+        and appointment.is_live
+        and appointment.session.date >= today
+    ]
+    return next_visit_text(upcoming[0]) if upcoming else None
 
 
 def code_groups(code):

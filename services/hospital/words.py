@@ -35,6 +35,23 @@ def confirmation_text(appointment):
     return text
 
 
+def next_visit_text(appointment):
+    """The next visit as the hotline reads it out, in the active language: where, when, code."""
+    session = appointment.session
+    hospital = session.department.hospital
+    return gettext(
+        "Your next appointment: %(hospital)s, %(department)s, %(day)s, from %(start)s to "
+        "%(end)s. Your code is %(code)s."
+    ) % {
+        "hospital": hospital.display_name,
+        "department": session.department.display_name,
+        "day": day_words(session.date) + " " + date_format(session.date, "l"),
+        "start": session.starts_at.strftime("%H:%M"),
+        "end": session.ends_at.strftime("%H:%M"),
+        "code": appointment.code,
+    }
+
+
 def reminder_text(appointment):
     """The reminder the day before, in the active language. Short."""
     session = appointment.session

@@ -220,3 +220,21 @@ def test_a_call_without_an_answer_is_one_tap_and_counted(client, staff_login, vo
     assert closing.status_code == 200 and 'role="alert"' in closing.content.decode()
     waiting.refresh_from_db()
     assert waiting.state == State.HELD
+
+
+def test_the_holder_sets_straight_to_a_person_with_permission_for_details(
+    client, staff_login, volunteer, resident, waiting
+):
+    api.take(waiting, volunteer)
+    staff_login(volunteer)
+    page = reverse("assist_desk_request", args=[waiting.pk])
+    refused = client.post(page, {"action": "straight", "straight": "on"})
+    assert 'role="alert"' in refused.content.decode()
+    resident.refresh_from_db()
+    assert not resident.phone_straight_to_person
+    client.post(page, {"action": "consent", "scope": "details", "given_via": "phone_spoken"})
+    client.post(page, {"action": "straight", "straight": "on"})
+    resident.refresh_from_db()
+    assert resident.phone_straight_to_person
+    change = AuditEntry.objects.filter(resident=resident, action="changed_details").latest("pk")
+    assert change.actor == volunteer

@@ -102,6 +102,9 @@ def open_page(
 
 def run_axe(page):
     """axe-core on the loaded page (put there by ``new_tab(with_axe=True)``)."""
+    # After a click the URL can change before the new document is there: axe would then run
+    # on no document at all (seen on a loaded machine).
+    page.wait_for_load_state("load")
     return AxeResults(page.evaluate(f"axe.run(document, {json.dumps(AXE_OPTIONS)})"))
 
 

@@ -22,6 +22,17 @@ Failure injection (``fail_next``, ``hang_next``, ``failure_rate``, ``reject_numb
 to create requests only, after authentication. Order of checks for a create: hang (delays
 whatever answer follows), ``fail_next``, ``failure_rate``, parameter validation,
 ``reject_number``.
+
+Inbound traffic, signed as Twilio signs it (transports from ``fake_caller``: Django's test
+client in-process, or HTTP to a live server)::
+
+    sms = InboundSms(DjangoClientTransport(client), to="+862162000000")  # or fake.inbound_sms(..)
+    reply = sms.send("+8613800000001", "打车")        # POST /phone/sms/, MessageSid SM...
+    assert reply.status == 200 and reply.messages == ["..."]
+    sms.resend(reply)                                 # Twilio retrying the same MessageSid
+
+    record = fake.sent_to("+8613800000001", kind="call")[0]   # a call the portal placed
+    call = fake.caller(DjangoClientTransport(client)).answer(record)  # the resident picks up
 """
 
 import base64
@@ -42,9 +53,9 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from requests import Session
 from twilio.http.http_client import TwilioHttpClient
-from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
+from tests.support.fake_caller import FakeCaller, SignedPoster, parse_twiml, twilio_signature
 from tests.support.fake_server import Answer, FakeServer, JsonHandler
 
 API_VERSION = "2010-04-01"
@@ -268,6 +279,25 @@ class FakeTwilio(FakeServer):
         http_client = LoopbackHttpClient(self.base_url, timeout=timeout, **http_kw)
         return Client(self.account_sid, self.auth_token, http_client=http_client)
 
+    def inbound_sms(self, transport, public_base_url=None, **kw):
+        """:class:`InboundSms` signed with this fake's account and auth token."""
+        return InboundSms(
+            transport,
+            auth_token=self.auth_token,
+            public_base_url=public_base_url,
+            account_sid=self.account_sid,
+            **kw,
+        )
+
+    def caller(self, transport, public_base_url=None):
+        """A ``FakeCaller`` signing with this fake's account and auth token."""
+        return FakeCaller(
+            transport,
+            auth_token=self.auth_token,
+            public_base_url=public_base_url,
+            account_sid=self.account_sid,
+        )
+
     # -- failure injection -------------------------------------------------------------------
 
     def fail_next(self, count=1, status=500, code=None):
@@ -424,7 +454,7 @@ class FakeTwilio(FakeServer):
                 params["ErrorCode"] = str(error_code)
             params.update(extra or {})
         if signature is None:
-            signature = RequestValidator(self.auth_token).compute_signature(target, params)
+            signature = twilio_signature(self.auth_token, target, params)
         return target, params, {"X-Twilio-Signature": signature, "User-Agent": "TwilioProxy/1.1"}
 
     # -- the API -----------------------------------------------------------------------------
@@ -639,3 +669,95 @@ class FakeTwilio(FakeServer):
             "trunk_sid": None,
             "uri": f"{uri}.json",
         }
+
+
+# --------------------------------------------------------------------------------------------
+# Inbound SMS: Twilio's Messaging webhook, posted to the portal.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SmsReply:
+    """The portal's answer to one inbound SMS webhook."""
+
+    status: int
+    text: str
+    message_sid: str
+    params: dict  # the form that was posted
+    path: str  # where it was posted
+
+    @property
+    def messages(self):
+        """The texts of the reply's ``<Message>`` verbs ([] for an empty ``<Response/>``)."""
+        try:
+            root = parse_twiml(self.text)
+        except ValueError as error:
+            raise AssertionError(f"the SMS reply is not TwiML: {error}: {self.text!r}") from None
+        texts = []
+        for message in root.iter("Message"):
+            body = message.find("Body")
+            texts.append("".join((message if body is None else body).itertext()).strip())
+        return texts
+
+
+class InboundSms:
+    """A resident texting the portal, delivered as Twilio delivers it: a signed form POST to
+    the webhook at ``path``. ``auth_token`` and ``public_base_url`` default to Django's
+    settings (see ``fake_caller.SignedPoster``); ``to`` defaults to ``TWILIO_FROM_NUMBER``."""
+
+    def __init__(
+        self,
+        transport,
+        *,
+        to=None,
+        path="/phone/sms/",
+        auth_token=None,
+        public_base_url=None,
+        account_sid=DEFAULT_ACCOUNT_SID,
+    ):
+        self.poster = SignedPoster(transport, auth_token, public_base_url)
+        self.to = to
+        self.path = path
+        self.account_sid = account_sid
+        self.sent = []  # every SmsReply, in order
+
+    def send(self, from_, body, *, to=None, message_sid=None, path=None, extra=None):
+        """POST one inbound SMS; returns an :class:`SmsReply`. Pass ``message_sid`` to reuse
+        a MessageSid (Twilio retrying a webhook); ``extra`` adds or overrides form fields."""
+        to = to or self.to
+        if to is None:
+            from django.conf import settings
+
+            to = settings.TWILIO_FROM_NUMBER
+        if not to:
+            raise ValueError("no 'to' number: pass to= or set TWILIO_FROM_NUMBER")
+        sid = message_sid or "SM" + uuid.uuid4().hex
+        params = {
+            "ToCountry": "CN",
+            "SmsMessageSid": sid,
+            "NumMedia": "0",
+            "SmsSid": sid,
+            "SmsStatus": "received",
+            "Body": body,
+            "FromCountry": "CN",
+            "To": to,
+            "NumSegments": str(num_segments(body)),
+            "MessageSid": sid,
+            "AccountSid": self.account_sid,
+            "From": from_,
+            "ApiVersion": API_VERSION,
+            **(extra or {}),
+        }
+        return self.post(params, path=path)
+
+    def resend(self, reply):
+        """Twilio retrying the webhook of ``reply``: the same form, MessageSid included."""
+        return self.post(dict(reply.params), path=reply.path)
+
+    def post(self, params, *, path=None, signature=None):
+        """POST ``params`` as they are (``signature`` replaces the computed one)."""
+        path = path or self.path
+        status, text, _public = self.poster.post(path, params, signature=signature)
+        reply = SmsReply(status, text, params.get("MessageSid", ""), params, path)
+        self.sent.append(reply)
+        return reply
