@@ -14,6 +14,7 @@ rings those on duty a few at a time; when nobody answers, or the desk is closed,
 request is opened and the caller is told honestly when someone will call.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from twilio.twiml.voice_response import VoiceResponse
 
 from assist import api
-from assist.models import Kind
+from assist.models import HelpRequest, Kind
 from assist.offers import people_on_duty
 from assist.opening import is_open, next_open
 from content import phone_menu as menu
@@ -36,6 +37,8 @@ from portal.channels import Channel
 from portal.notifications import api as notify
 from portal.notifications.backends.twilio import VOICES
 from portal.notifications.models import Medium, Purpose
+from portal.ratings import api as ratings
+from portal.ratings.models import POOR, Level
 from portal.twilio_webhooks import twilio_webhook
 from services.hospital import api as hospital
 from services.taxi import api as taxi
@@ -68,6 +71,8 @@ def incoming(request):
 @twilio_webhook
 def step(request, step):
     """One step of a call: what the caller pressed or said, answered with the next TwiML."""
+    if step == "rating":
+        return _rating(request)
     if step not in STEPS:
         raise Http404
     caller = _caller(request)
@@ -80,8 +85,13 @@ def step(request, step):
 
 def _caller(request):
     """The registered resident calling (by the number Twilio reports), or None."""
+    return _registered(request.POST.get("From", ""))
+
+
+def _registered(number):
+    """The active resident registered with ``number`` (any written form), or None."""
     try:
-        number = normalize_phone(request.POST.get("From", ""))
+        number = normalize_phone(number)
     except ValidationError:
         return None
     return get_user_model().objects.filter(phone=number, is_staff=False, is_active=True).first()
@@ -305,6 +315,57 @@ def _dialled(call):
 
 
 STEPS = {"menu": _menu, "taxi": _taxi, "dialled": _dialled}
+
+
+def rating_call_url(help_request):
+    """The address of the follow-up call asking ``help_request``'s resident to rate the help,
+    for a call the portal places (Twilio fetches its TwiML there)."""
+    return settings.PUBLIC_BASE_URL + _url("rating", request=help_request.pk)
+
+
+def _rating(request):
+    """The follow-up call the portal placed: the five levels by key, answered once.
+
+    The resident is the one called (``To``) and must be the request's own: the request is
+    named in the signed URL, so nobody can rate someone else's help.
+    """
+    help_request = (
+        HelpRequest.objects.select_related("resident").filter(pk=request.GET.get("request")).first()
+    )
+    called = _registered(request.POST.get("To", ""))
+    if help_request is None or called is None or called != help_request.resident:
+        nothing = VoiceResponse()
+        nothing.hangup()
+        return HttpResponse(str(nothing), content_type="text/xml")
+    with _language(called):
+        call = _Call(request, called)
+        if not request.GET.get("asked") or call.pressed == menu.REPEAT_KEY:
+            return _rating_question(call, call.tries)
+        if call.pressed not in {str(level) for level in Level.values}:
+            if call.tries >= 1:  # no answer twice: no rating, and no person needed either
+                return call.goodbye()
+            call.say(_("Sorry, I did not understand."))
+            return _rating_question(call, call.tries + 1)
+        level = Level(int(call.pressed))
+        try:
+            ratings.rate(Acting.by_resident(called, Channel.PHONE), help_request.reference, level)
+        except ValidationError:  # rated already (on the web, or an earlier call)
+            call.say(_("You have rated this already. Thank you."))
+            return call.goodbye()
+        call.say(_("Thank you. You said: %(level)s.") % {"level": level.label})
+        if level <= POOR:
+            call.say(_("We are sorry. A supervisor will call you within one working day."))
+        return call.goodbye()
+
+
+def _rating_question(call, tries=0):
+    sentences = [_("How satisfied were you with the help you got?")]
+    sentences += [
+        _("Press %(key)s for %(level)s.") % {"key": level.value, "level": level.label}
+        for level in Level
+    ]
+    request_id = call.request.GET.get("request")
+    return call.ask("rating", sentences, speech=False, request=request_id, tries=tries, asked=1)
 
 
 def _url(step, **query):

@@ -176,3 +176,52 @@ def test_no_home_address_means_a_person_not_a_taxi(caller, resident, desk_open):
 def test_a_call_without_twilios_signature_is_refused(client, wang):
     response = client.post("/phone/voice/", {"From": wang.phone, "CallSid": "CA1"})
     assert response.status_code == 403
+
+
+@pytest.fixture
+def closed_request(wang, volunteer, desk_open):
+    from assist import api
+
+    request = api.open_request(wang, kind="call_back", channel="phone")
+    api.take(request, volunteer)
+    api.close(request, volunteer, "done")
+    return request
+
+
+def _rating_call(caller, request, to):
+    from assist.phone.voice import rating_call_url
+
+    path = rating_call_url(request).removeprefix("https://portal.example.cn")
+    return caller.dial(from_=HOTLINE, to=to, path=path)
+
+
+def test_the_follow_up_call_takes_the_rating_by_key(caller, wang, closed_request):
+    from portal.ratings.models import Rating
+
+    call = _rating_call(caller, closed_request, wang.phone)
+    assert any("满意" in words for words in call.just_heard) and len(call.just_heard) == 6
+    call.press("4")
+    rating = Rating.objects.get(resident=wang, subject=closed_request.reference)
+    assert (rating.level, rating.channel) == (4, "phone") and call.over
+
+
+def test_a_poor_rating_by_key_opens_a_follow_up_for_a_supervisor(
+    caller, wang, closed_request, committed
+):
+    call = _rating_call(caller, closed_request, wang.phone)
+    committed(call.press, "1")
+    assert HelpRequest.objects.filter(resident=wang, kind="follow_up").exists()
+    assert any("主管" in words for words in call.heard)
+
+
+def test_the_rating_call_says_nothing_to_another_number_and_silence_rates_nothing(
+    caller, wang, closed_request
+):
+    from portal.ratings.models import Rating
+
+    other = _rating_call(caller, closed_request, FORGED)
+    assert other.over and other.heard == []
+    call = _rating_call(caller, closed_request, wang.phone)
+    call.stay_silent()
+    call.stay_silent()
+    assert call.over and not Rating.objects.exists()
