@@ -195,12 +195,14 @@ class _Call:
         opens = next_open()
         if opens > timezone.now():
             self.say(_("The help desk is closed now."))
-            self.say(_("A person will call you back after %(when)s.") % {"when": _when(opens)})
+            when = _("A person will call you back after %(when)s.") % {"when": _when(opens)}
         else:
             self.say(_("Nobody could answer just now. We have written down that you called."))
-            self.say(
-                _("A person will call you back by %(when)s.") % {"when": _when(request.contact_due)}
-            )
+            due = _when(request.contact_due)
+            when = _("A person will call you back by %(when)s.") % {"when": due}
+        self.say(when)  # the time matters: said twice
+        self.response.pause(length=1)
+        self.say(when)
         return self.goodbye()
 
 
