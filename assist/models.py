@@ -218,3 +218,88 @@ class Summary(models.Model):
     )
     sent_at = models.DateTimeField(default=timezone.now, db_index=True)
     waiting = models.PositiveIntegerField()
+
+
+# ---------------------------------------------------------------------------------------------
+# Texts to the portal's number (``assist.phone.sms``)
+
+
+class InboundText(models.Model):
+    """One text message sent to the portal's number, as Twilio posted it, and the reply given.
+
+    Twilio may post the same message again (a retried webhook): ``message_sid`` is unique, so
+    the second post finds this row, changes nothing and answers with the same ``reply``.
+    Deleted with the resident's account: the audit log, not this, is the record of what was done.
+    """
+
+    class Command(models.TextChoices):
+        TAXI = "taxi", _("A taxi from home now")
+        CANCEL = "cancel", _("Cancel the taxi")
+        STATUS = "status", _("Where things are")
+        HELP = "help", _("A person, please")
+        STOP = "stop", _("No more messages")
+        START = "start", _("Messages again")
+        ANSWER = "answer", _("An answer to a question")
+        UNKNOWN = "unknown", _("Not understood")
+
+    message_sid = models.CharField(_("Twilio's message id"), max_length=64, unique=True)
+    from_number = models.CharField(_("from"), max_length=32)
+    body = models.TextField(_("text"), blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resident"),
+        help_text=_("Empty when the number is not a registered resident's."),
+    )
+    command = models.CharField(
+        _("understood as"), max_length=10, choices=Command.choices, blank=True
+    )
+    reply = models.TextField(_("reply"), blank=True)
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        verbose_name = _("text received")
+        verbose_name_plural = _("texts received")
+
+    def __str__(self):
+        return f"{self.message_sid} · {self.command}"
+
+
+class TextQuestion(models.Model):
+    """A question the portal asked a resident by text, which a reply of one digit answers.
+
+    Only the newest question can be answered: asking a new one ends those before it, so a
+    second "1" meant for a taxi never answers an older rating question. Each runs out at
+    ``expires_at``; one answer each (``answered_at`` is set by one conditional update).
+    """
+
+    class What(models.TextChoices):
+        TAXI_NOW = "taxi_now", _("A taxi from home now?")
+        RATING = "rating", _("How satisfied were you?")
+
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="text_questions",
+        verbose_name=_("resident"),
+    )
+    what = models.CharField(_("question"), max_length=10, choices=What.choices)
+    # What the question is about, as a reference ("request:42" for a rating), if anything.
+    about = models.CharField(_("about"), max_length=40, blank=True)
+    asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("runs out at"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer = models.CharField(_("answer"), max_length=2, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+        indexes = [models.Index(fields=["resident", "expires_at"], name="text_question_open")]
+        verbose_name = _("question asked by text")
+        verbose_name_plural = _("questions asked by text")
+
+    def __str__(self):
+        return f"{self.get_what_display()} · {self.resident_id}"

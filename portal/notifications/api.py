@@ -3,21 +3,41 @@
 ``send`` writes an outbox row in the caller's transaction and queues delivery
 when that transaction commits; ``send_to_resident`` does it for a person, in their
 language and by their preferred medium; ``record_status`` applies a provider's report.
+``opt_out`` and ``opt_in`` keep the numbers that asked for no more messages (STOP), which
+``send`` honours for everything but sign-in codes.
 """
 
 import logging
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from portal import queues
 from portal.accounts.phone import normalize_phone
+from portal.audit.sentences import register_sentence
 from portal.notifications import limits, templates
-from portal.notifications.models import STATUS_RANK, Medium, Message, Purpose, Status
+from portal.notifications.models import STATUS_RANK, Medium, Message, OptOut, Purpose, Status
 
 logger = logging.getLogger(__name__)
+
+# Twilio's error for a number that texted STOP to it (its own list, kept apart from ours).
+TWILIO_OPTED_OUT = "21610"
+
+# Stopping and restarting messages goes in the resident's audit log (see ``opt_out``).
+register_sentence(
+    "stopped_messages",
+    _("%(who)s asked for no more messages from the portal %(how)s, except sign-in codes."),
+    own=_("You asked for no more messages from the portal %(how)s, except sign-in codes."),
+)
+register_sentence(
+    "restarted_messages",
+    _("%(who)s asked for messages from the portal again %(how)s."),
+    own=_("You asked for messages from the portal again %(how)s."),
+)
 
 
 def send(
@@ -69,7 +89,9 @@ def send(
     if related is not None:
         message.related_type = ContentType.objects.get_for_model(related)
         message.related_id = str(related.pk)
-    refused = limits.over_limit(recipient, body, now, purpose=purpose)
+    refused = _opted_out_refusal(recipient, purpose) or limits.over_limit(
+        recipient, body, now, purpose=purpose
+    )
     if refused:
         message.status = Status.CANCELLED
         message.error_code = refused
@@ -80,6 +102,17 @@ def send(
     message.save()
     transaction.on_commit(lambda: enqueue(message))
     return message
+
+
+def _opted_out_refusal(recipient, purpose):
+    """``"opted_out"`` when ``recipient`` asked for no more messages, else None.
+
+    Checked before the caps, so a message that will not go never uses up the hourly total. A
+    sign-in code still goes: the person asked for it a moment ago, on the sign-in page.
+    """
+    if purpose == Purpose.SIGN_IN_CODE:
+        return None
+    return "opted_out" if OptOut.objects.filter(phone=recipient).exists() else None
 
 
 def send_to_resident(person, text, *, purpose, related=None, urgent=False):
@@ -175,9 +208,55 @@ def record_status(provider_id, provider_status, error_code=""):
     changes = {"status": status, "updated_at": timezone.now()}
     if error_code:
         changes["error_code"] = str(error_code)[:20]
-    return bool(Message.objects.filter(provider_id=provider_id, status__in=lower).update(**changes))
+    moved = Message.objects.filter(provider_id=provider_id, status__in=lower).update(**changes)
+    if str(error_code) == TWILIO_OPTED_OUT:
+        # Twilio will not deliver to this number until it texts START: stop asking it to.
+        recipient = (
+            Message.objects.filter(provider_id=provider_id).values_list("recipient", flat=True)
+        ).first()
+        if recipient:
+            opt_out(recipient, source=OptOut.Source.PROVIDER)
+    return bool(moved)
 
 
 def status_of(message_id):
     """The outbox status of one message (a ``Status``), or ``None`` if there is no such row."""
     return Message.objects.filter(pk=message_id).values_list("status", flat=True).first()
+
+
+def opt_out(phone, *, source, acting=None):
+    """Send ``phone`` no more messages except sign-in codes; return its :class:`OptOut`.
+
+    ``source`` is an ``OptOut.Source``. ``acting`` (a ``portal.acting.Acting``), when the
+    number is a resident's, puts the change in their audit log. Asking again changes nothing
+    (and writes no second entry). Raises ``ValidationError`` for what is not a phone number.
+    """
+    phone = normalize_phone(phone)
+    with transaction.atomic():
+        # get_or_create tries the insert in a savepoint and reads the row when a concurrent
+        # STOP made it first: no read-then-write race.
+        row, created = OptOut.objects.get_or_create(phone=phone, defaults={"source": source})
+        if created and acting is not None:
+            acting.record("stopped_messages")
+    return row
+
+
+def opt_in(phone, *, acting=None):
+    """Undo :func:`opt_out` for ``phone`` (START); True if it had opted out.
+
+    ``acting`` as for :func:`opt_out`: the change goes in the resident's audit log.
+    """
+    with transaction.atomic():
+        deleted, _kinds = OptOut.objects.filter(phone=normalize_phone(phone)).delete()
+        if deleted and acting is not None:
+            acting.record("restarted_messages")
+    return bool(deleted)
+
+
+def opted_out(phone):
+    """True when ``phone`` asked for no more messages (sign-in codes still go to it)."""
+    try:
+        phone = normalize_phone(phone)
+    except ValidationError:
+        return False
+    return OptOut.objects.filter(phone=phone).exists()

@@ -3,7 +3,10 @@
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.phone import validate_e164
 
 # What a one-time secret (a sign-in code) looks like in the stored text staff can read.
 SECRET_MASK = "••••••"  # noqa: S105 - a mask, not a secret
@@ -57,6 +60,7 @@ ERROR_WORDS = {
     "total_cap": _("the portal's hourly limit was reached"),
     "codes_cap": _("the portal's hourly limit for sign-in codes was reached"),
     "expired": _("the code ran out of time before it could be sent"),
+    "opted_out": _("the person asked for no more messages (STOP)"),
     "network": _("could not reach the provider"),
     "21211": _("not a valid phone number"),
     "21610": _("the person has opted out of messages"),
@@ -140,3 +144,31 @@ class Message(models.Model):
         return f"{meaning} ({self.error_code}, {kind})"
 
     error_in_words.short_description = _("error")
+
+
+class OptOut(models.Model):
+    """A phone number that asked for no more messages (STOP, 退订): only sign-in codes go to it.
+
+    It covers texts and calls from the outbox alike: the person asked the portal to stop, not
+    one medium. Texting START (订阅) deletes the row. Twilio keeps a list of its own and refuses
+    to deliver after STOP (error 21610); this one stops the outbox before it asks Twilio, and
+    works the same with any other SMS vendor.
+    """
+
+    class Source(models.TextChoices):
+        SMS = "sms", _("The person texted STOP")
+        PROVIDER = "provider", _("The SMS provider reported it (21610)")
+
+    phone = models.CharField(
+        _("phone number"), max_length=16, unique=True, validators=[validate_e164]
+    )
+    since = models.DateTimeField(_("since"), default=timezone.now)
+    source = models.CharField(_("how we learnt it"), max_length=10, choices=Source.choices)
+
+    class Meta:
+        ordering = ["-since", "-pk"]
+        verbose_name = _("number that opted out")
+        verbose_name_plural = _("numbers that opted out")
+
+    def __str__(self):
+        return self.phone

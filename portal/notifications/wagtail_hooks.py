@@ -1,4 +1,4 @@
-"""The message list for staff in the Wagtail admin: read-only, with filters."""
+"""The message list and the numbers that opted out, for staff in the Wagtail admin: read-only."""
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +9,7 @@ from wagtail.permissions import register_permission_policy
 
 from portal.admin_policies import ReadOnlyPolicy
 from portal.audit import api as audit
-from portal.notifications.models import Message
+from portal.notifications.models import Message, OptOut
 
 
 class MessageInspectView(InspectView):
@@ -49,3 +49,28 @@ message_viewset = MessageViewSet("messages")
 @hooks.register("register_admin_viewset")
 def register_message_viewset():
     return message_viewset
+
+
+class OptOutViewSet(ModelViewSet):
+    """Who asked for no more messages (STOP): so staff can tell a resident why texts stopped."""
+
+    model = OptOut
+    add_to_reference_index = False
+    icon = "cross"
+    menu_label = _("Opted out of messages")
+    add_to_admin_menu = True
+    menu_order = 801
+    list_display = ["phone", "since", "source"]
+    list_filter = ["source"]
+    search_fields = ["phone"]
+    exclude_form_fields = []
+    copy_view_enabled = False
+
+
+register_permission_policy(OptOut, ReadOnlyPolicy(OptOut))
+opt_out_viewset = OptOutViewSet("opt_outs")
+
+
+@hooks.register("register_admin_viewset")
+def register_opt_out_viewset():
+    return opt_out_viewset
