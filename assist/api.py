@@ -238,6 +238,7 @@ def close(request, user, outcome, note=""):
 
     The consents the resident gave for this request end with it. "Unreachable" needs three
     calls without an answer written down first (:func:`no_answer`); ``ValidationError`` else.
+    Once closed as done, the resident is asked how satisfied they were (``assist.follow_up``).
     """
     outcome = Outcome(outcome)
     _require_holder(request, user)
@@ -265,7 +266,15 @@ def close(request, user, outcome, note=""):
         Acting.for_resident(
             request.resident, user, channel=_reached_by(request), reference=request.reference
         ).record("closed_request", request=request.pk)
+        if outcome == Outcome.DONE and request.kind != Kind.FOLLOW_UP:
+            transaction.on_commit(lambda: _ask_for_rating_soon(request.pk))
     request.refresh_from_db()
+
+
+def _ask_for_rating_soon(request_id):
+    from assist.tasks import ask_for_rating  # the tasks module imports this one
+
+    ask_for_rating.apply_async(args=[request_id], queue=queues.DEFAULT)
 
 
 def end_lapsed_leases(now=None):

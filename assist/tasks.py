@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from assist import api, offers
+from assist import api, follow_up, offers
+from assist.models import HelpRequest
 
 
 @shared_task(name="assist.end_lapsed_leases", ignore_result=True)
@@ -21,3 +22,11 @@ def offer_waiting():
 def offer_new(request_id):
     """Offer a request just opened at once; return how many people it went to."""
     return offers.offer_new(request_id)
+
+
+@shared_task(name="assist.ask_for_rating", ignore_result=True)
+def ask_for_rating(request_id):
+    """Ask the resident of a request just closed how satisfied they were."""
+    help_request = HelpRequest.objects.select_related("resident").filter(pk=request_id).first()
+    if help_request is not None:
+        follow_up.ask_for_rating(help_request)

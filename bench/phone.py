@@ -81,12 +81,15 @@ import redis  # noqa: E402
 import requests  # noqa: E402
 
 from bench.benchkit import (  # noqa: E402
+    cpu_seconds,
     create_database,
     drop_scratch_database,
     log,
     log_tail,
     migrate,
     percentile,
+    pids_in_group,
+    pids_named,
     portal_env,
     raise_on_sigterm,
     rounded,
@@ -172,13 +175,13 @@ class Stats:
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.posts = []  # (step, HTTP status, ms)
+        self.posts = []  # (step, HTTP status, ms, when it was sent: time.monotonic())
         self.failures = []  # (what, description)
         self.outcomes = Counter()
 
-    def post(self, step, status, ms):
+    def post(self, step, status, ms, sent_at):
         with self.lock:
-            self.posts.append((step, status, ms))
+            self.posts.append((step, status, ms, sent_at))
 
     def failure(self, what, description):
         with self.lock:
@@ -203,13 +206,13 @@ class TimedTransport:
         if step == "sms":
             step += " " + COMMAND_OF.get(params.get("Body"), "other")
         step += self.label
-        began = time.perf_counter()
+        sent_at, began = time.monotonic(), time.perf_counter()
         try:
             status, text = self.inner.post(path, params, headers)
         except requests.RequestException as error:
             self.stats.failure(step, f"{type(error).__name__}: {error}")
             raise
-        self.stats.post(step, status, (time.perf_counter() - began) * 1000)
+        self.stats.post(step, status, (time.perf_counter() - began) * 1000, sent_at)
         if status != 200:
             self.non_200 += 1
             self.stats.failure(step, f"HTTP {status}: {text[:300]!r}")
@@ -674,7 +677,7 @@ def count_results(ids, callers, texters, fake, args):
     twice = (
         Message.objects.filter(recipient__in=participants)
         .exclude(status=Status.CANCELLED)
-        .values("recipient", "medium", "body")
+        .values("recipient", "medium", "purpose", "body")
         .annotate(n=Count("pk"))
         .filter(n__gt=1)
     )
@@ -698,8 +701,9 @@ def count_results(ids, callers, texters, fake, args):
         ),
         "texts_sent_twice": sum(row["n"] - 1 for row in twice),
         "texts_sent_twice_samples": [
-            f"{row['n']}x {row['medium']} to {row['recipient']}: {row['body'][:80]}"
-            for row in twice[:5]
+            f"{row['n']}x {row['medium']} ({row['purpose']}) to {row['recipient']}:"
+            f" {row['body'][:80]}"
+            for row in twice[:10]
         ],
     }
 
@@ -719,9 +723,36 @@ def server_times(access_log):
     return times
 
 
+def cpu_snapshot(groups):
+    """CPU seconds so far of each process of each part: the benchmark's own process (callers,
+    texters, the fake Twilio), gunicorn, the Celery worker, the fake dispatch company,
+    PostgreSQL and Redis; and the whole machine's busy seconds (/proc/stat)."""
+    parts = {"this_process": [os.getpid()], "postgres": pids_named("postgres")}
+    parts |= {name: pids_in_group(process.pid) for name, process in groups.items()}
+    parts["redis"] = pids_named("redis-server")
+    snapshot = {name: {pid: cpu_seconds([pid]) for pid in pids} for name, pids in parts.items()}
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    busy = sum(int(value) for index, value in enumerate(fields) if index not in (3, 4))
+    return snapshot, busy / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
+
+
+def cpu_spent(before, after, seconds):
+    """CPU seconds each part used between two snapshots (a process started in between counts
+    from zero, one gone in between is missed), the machine's, and the rest: other work."""
+    (parts_before, busy_before), (parts_after, busy_after) = before, after
+    spent = {
+        name: sum(now - parts_before.get(name, {}).get(pid, 0.0) for pid, now in pids.items())
+        for name, pids in parts_after.items()
+    }
+    spent["machine"] = busy_after - busy_before
+    spent["others"] = spent["machine"] - sum(v for k, v in spent.items() if k != "machine")
+    spent["machine_capacity"] = seconds * (os.cpu_count() or 1)
+    return {name: rounded(value, 1) for name, value in spent.items()}
+
+
 def by_step(posts):
     steps = defaultdict(list)
-    for step, _, ms in posts:
+    for step, _, ms, _ in posts:
         steps[step].append(ms)
     return {
         step: {
@@ -867,14 +898,18 @@ def main():
             f"{len(callers)} calls over {args.over:.0f} s and {args.sms} texts"
             f" ({len(texters)} conversations) over {args.sms_over:.0f} s"
         )
+        groups = {"gunicorn": gunicorn, "celery": worker, "fake_dispatch": dispatch}
+        cpu_before = cpu_snapshot(groups)
+        started = time.monotonic()
         load_s, late, replies = run_load(portal, callers, texters, args)
+        cpu = cpu_spent(cpu_before, cpu_snapshot(groups), time.monotonic() - started)
         log(f"every call and text answered after {load_s:.1f} s; counting")
         result = count_results(ids, callers, texters, fake, args)
         time.sleep(0.5)  # gunicorn's last access-log lines
         server_ms = server_times(access_log)[warmed:]
 
-        timings = [ms for _, _, ms in stats.posts]
-        statuses = Counter(status for _, status, _ in stats.posts)
+        timings = [ms for _, _, ms, _ in stats.posts]
+        statuses = Counter(status for _, status, _, _ in stats.posts)
         failures = stats.failures
         errors = len(failures)
         outcomes = stats.outcomes
@@ -914,6 +949,7 @@ def main():
             "appointments_booked": appointments,
             "errors_by_step": dict(Counter(what for what, _ in failures)),
             "load_s": rounded(load_s, 1),
+            "cpu_s_during_load": cpu,
             "launch_late_max_s": rounded(late, 2),
             "runtime_s": rounded(time.monotonic() - began, 1),
             "workers": args.workers,
@@ -924,6 +960,13 @@ def main():
             },
             "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         }
+        slowest = sorted(stats.posts, key=lambda post: -post[2])[:10]
+        log(
+            "slowest webhooks: "
+            + ", ".join(
+                f"{step} {ms:.0f} ms at {at - started:.1f} s" for step, _, ms, at in slowest
+            )
+        )
         for sample in result["texts_sent_twice_samples"]:
             log(f"sent twice: {sample}")
         for what, description in failures[:5]:

@@ -52,6 +52,7 @@ def send(
     related=None,
     secret="",
     secret_until=None,
+    answer_url="",
 ):
     """Queue an SMS or voice call to ``recipient`` and return its outbox row.
 
@@ -66,6 +67,9 @@ def send(
     wiped once delivered, failed, or past ``secret_until``. Sign-in codes have their own
     hourly budget (``NOTIFY_MAX_CODES_PER_HOUR``) and their own limits per number (in
     ``portal.accounts.code_limits``), so bulk messages never starve them.
+
+    A voice call with an ``answer_url`` asks something: the provider fetches what to say
+    there and posts the keys pressed back (a rating by key); ``body`` is what staff see.
     """
     if purpose == Purpose.SIGN_IN_CODE and not secret:
         raise ValueError("Send a sign-in code as secret=..., with SECRET_MASK in its text.")
@@ -85,6 +89,7 @@ def send(
         not_before=limits.earliest_send_time(purpose, urgent, now),
         secret=secret,
         secret_until=secret_until if secret else None,
+        answer_url=answer_url,
     )
     if related is not None:
         message.related_type = ContentType.objects.get_for_model(related)

@@ -87,6 +87,9 @@ class Message(models.Model):
     urgent = models.BooleanField(
         _("urgent"), default=False, help_text=_("Sent on the urgent queue, even in quiet hours.")
     )
+    # A call that asks something (a rating by key): Twilio fetches its TwiML here instead of
+    # reading ``body`` out. The body is still what staff see.
+    answer_url = models.URLField(_("where the call's answers go"), max_length=300, blank=True)
 
     related_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
     related_id = models.CharField(max_length=40, blank=True)

@@ -35,6 +35,14 @@ def test_needs_are_checkboxes_that_can_be_cleared(signed_in, resident):
     assert not resident.needs_wheelchair
 
 
+def test_a_resident_asks_to_go_straight_to_a_person_on_the_hotline(signed_in, resident):
+    page = signed_in.get("/profile/needs/").content.decode()
+    assert 'name="phone_straight_to_person"' in page and "直接转人工" in page
+    signed_in.post("/profile/needs/", {"phone_straight_to_person": "on"})
+    resident.refresh_from_db()
+    assert resident.phone_straight_to_person
+
+
 def test_an_emergency_contact_number_is_stored_in_e164(signed_in, resident):
     signed_in.post(
         "/profile/emergency/", {"emergency_name": "儿子", "emergency_phone": "139 0000 0001"}

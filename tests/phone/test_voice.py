@@ -228,3 +228,36 @@ def test_the_rating_call_says_nothing_to_another_number_and_silence_rates_nothin
     call.stay_silent()
     call.stay_silent()
     assert call.over and not Rating.objects.exists()
+
+
+@pytest.fixture
+def in_english(wang):
+    wang.language = "en"
+    wang.save(update_fields=["language"])
+    return wang
+
+
+def test_in_english_the_appointment_comes_on_the_call_back(caller, in_english, desk_open):
+    call = _dial(caller, in_english)
+    call.say_words("my appointment")
+    assert any("call you back now on your registered number" in w for w in call.heard)
+    [read_out] = Message.objects.filter(medium=Medium.VOICE)
+    assert read_out.language == "en" and "no hospital appointment" in read_out.body
+
+
+def test_in_english_out_of_hours_the_caller_hears_when_twice(caller, in_english, desk_open, at):
+    at(2026, 11, 20, 22, 0)
+    call = _dial(caller, in_english)
+    call.say_words("person")
+    said = [w for w in call.heard if w == "A person will call you back after tomorrow 9:00."]
+    assert len(said) == 2 and call.over
+
+
+def test_in_english_a_person_is_rung_and_nobody_answering_leads_to_a_call_back(
+    caller, in_english, desk_open
+):
+    call = _dial(caller, in_english)
+    call.press("3")  # 3 or 0
+    assert call.ringing == [VOLUNTEER_PHONE]
+    call.nobody_answered()
+    assert any(w.startswith("A person will call you back by today 10:10") for w in call.heard)

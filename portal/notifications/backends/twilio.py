@@ -110,10 +110,15 @@ class TwilioBackend(Backend):
 
     def send_call(self, message):
         try:
+            # A call that asks something is led by the portal's webhook; others read the text.
+            if message.answer_url:
+                what = {"url": message.answer_url}
+            else:
+                what = {"twiml": twiml_for(message)}
             call = self.client.calls.create(
                 to=message.recipient,
                 from_=settings.TWILIO_FROM_NUMBER,
-                twiml=twiml_for(message),
+                **what,
                 status_callback=self._callback("notifications:call_status"),
                 status_callback_event=["completed"],
             )
