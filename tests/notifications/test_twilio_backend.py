@@ -11,7 +11,7 @@ from django.utils import timezone
 from portal.notifications import api
 from portal.notifications.backends import backend_for
 from portal.notifications.models import SECRET_MASK, Message, Purpose, Status
-from tests.support.fake_twilio import FakeTwilio
+from tests.support.fake_twilio import FakeTwilio, send_through
 
 FROM = "+14155550100"
 
@@ -19,17 +19,9 @@ FROM = "+14155550100"
 @pytest.fixture
 def fake_twilio(settings):
     with FakeTwilio() as fake:
-        settings.SMS_BACKEND = settings.VOICE_BACKEND = (
-            "portal.notifications.backends.twilio.TwilioBackend"
-        )
-        settings.TWILIO_ACCOUNT_SID = fake.account_sid
-        settings.TWILIO_AUTH_TOKEN = fake.auth_token
-        settings.TWILIO_FROM_NUMBER = FROM
-        settings.TWILIO_API_BASE_URL = fake.base_url
-        settings.TWILIO_TIMEOUT_SECONDS = 1
+        send_through(fake, settings, from_number=FROM)
         settings.PUBLIC_BASE_URL = "https://portal.example.cn"
         settings.NOTIFY_MAX_PER_HOUR = 100_000
-        backend_for.cache_clear()
         yield fake
         backend_for.cache_clear()
 

@@ -10,7 +10,7 @@ from portal.notifications.backends import backend_for
 from portal.notifications.models import Message, Purpose
 from portal.ratings.models import Rating
 from tests.support.fake_caller import DjangoClientTransport
-from tests.support.fake_twilio import FakeTwilio
+from tests.support.fake_twilio import FakeTwilio, send_through
 
 pytestmark = pytest.mark.django_db
 
@@ -18,15 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def fake_twilio(settings):
     with FakeTwilio() as fake:
-        settings.SMS_BACKEND = settings.VOICE_BACKEND = (
-            "portal.notifications.backends.twilio.TwilioBackend"
-        )
-        settings.TWILIO_ACCOUNT_SID = fake.account_sid
-        settings.TWILIO_AUTH_TOKEN = fake.auth_token
-        settings.TWILIO_FROM_NUMBER = "+14155550100"
-        settings.TWILIO_API_BASE_URL = fake.base_url
-        settings.TWILIO_TIMEOUT_SECONDS = 2
-        backend_for.cache_clear()
+        send_through(fake, settings, timeout=2)
         yield fake
         backend_for.cache_clear()
 

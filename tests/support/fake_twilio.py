@@ -260,6 +260,22 @@ _KINDS = {"Messages": "message", "Calls": "call"}
 _PREFIXES = {"message": "SM", "call": "CA"}
 
 
+def send_through(fake, settings, *, from_number="+14155550100", timeout=1):
+    """Point the portal's SMS and voice at ``fake`` with the real Twilio backend (``settings``
+    is pytest-django's fixture). Clear ``backend_for``'s cache after the test."""
+    from portal.notifications.backends import backend_for
+
+    settings.SMS_BACKEND = settings.VOICE_BACKEND = (
+        "portal.notifications.backends.twilio.TwilioBackend"
+    )
+    settings.TWILIO_ACCOUNT_SID = fake.account_sid
+    settings.TWILIO_AUTH_TOKEN = fake.auth_token
+    settings.TWILIO_FROM_NUMBER = from_number
+    settings.TWILIO_API_BASE_URL = fake.base_url
+    settings.TWILIO_TIMEOUT_SECONDS = timeout
+    backend_for.cache_clear()
+
+
 class FakeTwilio(FakeServer):
     """Twilio's Messages and Calls API on ``http://127.0.0.1:<port>``; see the module doc."""
 
