@@ -37,8 +37,10 @@ def next_open(moment=None):
     for days_ahead in range(15):
         day = local.date() + datetime.timedelta(days=days_ahead)
         opens, closes = hours_on(day)
-        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(opens)))
-        end = timezone.make_aware(datetime.datetime.combine(day, datetime.time(closes)))
+        midnight = datetime.datetime.combine(day, datetime.time())
+        # Hours added to midnight, so a desk open until 24 closes at the next midnight.
+        start = timezone.make_aware(midnight + datetime.timedelta(hours=opens))
+        end = timezone.make_aware(midnight + datetime.timedelta(hours=closes))
         if local < end:
             return max(local, start)
     raise RuntimeError("the desk is never open in the next two weeks: check ASSIST_HOURS_*")

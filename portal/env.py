@@ -71,3 +71,17 @@ def env_url(name, schemes, default=""):
         allowed = ", ".join(sorted(schemes))
         raise ImproperlyConfigured(f"{name} must be a URL starting with one of: {allowed}.")
     return value
+
+
+def env_hours(name, default):
+    """Opening hours as ``"8-20"`` (from 8:00 until 20:00; 0-24 is all day): (opening, closing)."""
+    value = _raw(name, None)
+    if not value:
+        return default
+    try:
+        opening, closing = (int(part) for part in value.split("-"))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not hours like 8-20.") from None
+    if not 0 <= opening < closing <= 24:
+        raise ImproperlyConfigured(f"{name}={value!r}: hours run from 0 to 24, opening first.")
+    return opening, closing

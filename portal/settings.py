@@ -15,7 +15,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from portal import queues
-from portal.env import env_bool, env_choice, env_int, env_list, env_str, env_url
+from portal.env import env_bool, env_choice, env_hours, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -259,9 +259,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # How long a volunteer holds a request for help without renewing it (minutes).
 ASSIST_LEASE_MINUTES = env_int("ASSIST_LEASE_MINUTES", 10, minimum=1)
-# When the help desk answers (Shanghai hours, [opening, closing)): working days, other days.
-ASSIST_HOURS_WORKDAY = (8, 20)
-ASSIST_HOURS_DAY_OFF = (9, 17)
+# When the help desk answers (Shanghai hours, "8-20" is [8:00, 20:00)): working days, other days.
+ASSIST_HOURS_WORKDAY = env_hours("ASSIST_HOURS_WORKDAY", (8, 20))
+ASSIST_HOURS_DAY_OFF = env_hours("ASSIST_HOURS_DAY_OFF", (9, 17))
 # A closed request's notes and timeline notes are forgotten this many days after closing.
 ASSIST_KEEP_DAYS = env_int("ASSIST_KEEP_DAYS", 180, minimum=1)
 # At most one text a person on duty gets about the requests waiting for them (minutes).

@@ -30,7 +30,6 @@ from assist.models import HelpRequest, Kind
 from assist.offers import people_on_duty
 from assist.opening import is_open, next_open
 from content import phone_menu as menu
-from content.hotline import hotline_number
 from portal.accounts.phone import normalize_phone
 from portal.acting import Acting
 from portal.channels import Channel
@@ -259,31 +258,9 @@ def _taxi(call):
     except taxi.RideRefused as refused:
         call.say(str(refused))
         return call.to_person()
-    _tell_ordered_by_phone(ride)
     call.say(_("Your taxi is booked to %(address)s.") % {"address": ride.pickup_address})
     call.say(_("We will tell you when a car is on its way."))
     return call.goodbye()
-
-
-def _tell_ordered_by_phone(ride):
-    """A text to the resident's own phone: a forged caller ID cannot order unnoticed."""
-
-    def text():
-        return _(
-            "A taxi to %(address)s was ordered on the hotline from your number. If it was not "
-            "you, call %(hotline)s."
-        ) % {"address": ride.pickup_address, "hotline": hotline_number()}
-
-    with translation.override(ride.resident.language):
-        notify.send(
-            ride.resident.phone,
-            "notice",
-            {"text": text()},
-            purpose=Purpose.TAXI,
-            language=ride.resident.language,
-            urgent=True,
-            related=ride,
-        )
 
 
 def _call_back_with_visit(call):

@@ -33,13 +33,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.channels import Channel
 from portal.consent.models import Scope
 from services.taxi import words
 from services.taxi.events import MAX_REDISPATCHES, apply_event, dispatch_failed, dispatched
 from services.taxi.models import ACTIVE_STATUSES, FINAL_STATUSES, Ride, Status, may_move
 from services.taxi.providers.base import get_provider
 from services.taxi.queueing import queue_dispatch, queue_provider_cancel
-from services.taxi.telling import tell, tell_helper_acted
+from services.taxi.telling import tell, tell_helper_acted, tell_ordered_by_phone
 from services.taxi.words import COLOURS, FALLBACK_HOTLINE, colour_words, notes_from_needs
 
 # The public API: what is defined here, and what channels reach through here from the modules
@@ -152,7 +153,8 @@ def request_ride(
     Other refusals raise :class:`NoPickupAddress`, :class:`PickupTooFarAhead`,
     :class:`PickupInThePast` or :class:`TapKeyTaken` (the key is another resident's), with
     nothing written. Writes a ``booked_taxi`` audit entry; the order goes to the dispatch
-    provider once the booking is committed.
+    provider once the booking is committed. A ride the resident orders on the hotline
+    (channel phone, known by caller ID) is texted to their phone once, when it is created.
     """
     resident = acting.resident
     # Cut to the column's length before looking it up, so a long key finds its own ride.
@@ -217,6 +219,8 @@ def request_ride(
         acting.record("booked_taxi", ride=ride.pk)
         if on_behalf:
             tell_helper_acted(ride, acting.user, _("%(who)s booked a taxi for you."))
+        elif acting.channel == Channel.PHONE:  # on the hotline, by caller ID: told once, here
+            tell_ordered_by_phone(ride)
         transaction.on_commit(lambda: queue_dispatch(ride.pk, 0))
     return ride
 

@@ -1,8 +1,10 @@
 """Telling the resident about their taxi: through the outbox, in their language, at once."""
 
+from django.utils import translation
+
 from portal.notifications import api as notify
-from portal.notifications.models import Purpose
-from services.taxi.words import helper_acted_text
+from portal.notifications.models import Medium, Purpose
+from services.taxi.words import helper_acted_text, ordered_by_phone_text
 
 
 def tell(ride, text):
@@ -23,3 +25,22 @@ def tell_helper_acted(ride, acting_user, words):
     a taxi booked at night cannot wait for the morning.
     """
     return tell(ride, lambda: helper_acted_text(acting_user, words))
+
+
+def tell_ordered_by_phone(ride):
+    """Text the resident (whatever medium they prefer: a text stays on the phone) that a taxi
+    was ordered on the hotline from their number."""
+    if not ride.resident.phone:
+        return None
+    with translation.override(ride.resident.language):
+        text = ordered_by_phone_text(ride)
+    return notify.send(
+        ride.resident.phone,
+        "notice",
+        {"text": text},
+        purpose=Purpose.TAXI,
+        medium=Medium.SMS,
+        language=ride.resident.language,
+        urgent=True,
+        related=ride,
+    )

@@ -107,6 +107,15 @@ def helper_acted_text(acting_user, words):
     return str(words) % {"who": who}
 
 
+def ordered_by_phone_text(ride):
+    """The text after a taxi was ordered on the hotline: caller ID can be forged, so the
+    resident's own phone hears of it."""
+    return gettext(
+        "A taxi to %(address)s was ordered on the hotline from your number. If it was not you, "
+        "call %(hotline)s."
+    ) % {"address": ride.pickup_address, "hotline": hotline_number(ride.resident.language)}
+
+
 def cancelled_text():
     return gettext("Your taxi has been cancelled.")
 

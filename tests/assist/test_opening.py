@@ -42,3 +42,22 @@ def test_out_of_hours_the_call_is_due_after_the_desk_opens(resident, at, client)
 def test_one_working_day_later_skips_the_holiday_week(at):
     eve = at(2026, 9, 30, 15, 0)  # National Day holidays: 1 to 7 October
     assert working_days_later(eve, 1) == eve.replace(month=10, day=8)
+
+
+def test_a_desk_open_all_day_is_open_at_midnight_and_hours_come_from_the_environment(
+    settings, at, monkeypatch
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from assist.opening import is_open
+    from portal.env import env_hours
+
+    settings.ASSIST_HOURS_WORKDAY = settings.ASSIST_HOURS_DAY_OFF = (0, 24)
+    assert is_open(at(2026, 11, 20, 23, 59))
+    assert is_open(at(2026, 11, 21, 0, 0))
+    monkeypatch.setenv("ASSIST_HOURS_WORKDAY", "7-22")
+    assert env_hours("ASSIST_HOURS_WORKDAY", (8, 20)) == (7, 22)
+    for wrong in ("20-8", "8", "0-25", "eight-twenty"):
+        monkeypatch.setenv("ASSIST_HOURS_WORKDAY", wrong)
+        with pytest.raises(ImproperlyConfigured):
+            env_hours("ASSIST_HOURS_WORKDAY", (8, 20))

@@ -261,3 +261,21 @@ def test_in_english_a_person_is_rung_and_nobody_answering_leads_to_a_call_back(
     assert call.ringing == [VOLUNTEER_PHONE]
     call.nobody_answered()
     assert any(w.startswith("A person will call you back by today 10:10") for w in call.heard)
+
+
+def test_a_confirm_twilio_posts_twice_books_one_taxi_and_writes_one_text(
+    signed_post, wang, desk_open, committed
+):
+    confirm = {
+        "CallSid": "CA" + "1" * 32,
+        "From": wang.phone,
+        "To": HOTLINE,
+        "CallStatus": "in-progress",
+        "Digits": "1",
+    }
+    for _ in range(2):  # Twilio posts again when the first answer was slow
+        assert committed(signed_post, "/phone/voice/taxi/", confirm).status_code == 200
+    assert Ride.objects.filter(resident=wang).count() == 1
+    # One outbox row, not a second one cancelled as a duplicate (which two at once both pass).
+    told = Message.objects.filter(recipient=wang.phone, purpose=Purpose.TAXI, body__contains="热线")
+    assert told.count() == 1
