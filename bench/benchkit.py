@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import psycopg
+import redis
 import requests
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -231,6 +232,40 @@ def drop_scratch_database(name):
         drop_database(name)
     except psycopg.Error as error:
         log(f"could not drop {name}: {error}")
+
+
+def database_for(name):
+    """``DATABASE_URL`` when set; else the scratch database ``name``, made now (empty).
+
+    Returns ``(url, scratch)``: pass ``scratch`` to :func:`let_go_of_database` at the end.
+    """
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url, False
+    log(f"creating database {name}")
+    create_database(name)
+    return f"postgres://postgres@127.0.0.1:5432/{name}", True
+
+
+def let_go_of_database(name, scratch):
+    """At the end of a run: drop the scratch database ``name``, or just close connections."""
+    if scratch:
+        drop_scratch_database(name)
+    elif "django.db" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+
+
+def flush_own_redis(url, own_url):
+    """Empty the Redis database ``url`` if it is the benchmark's own (``own_url``); a failure
+    is logged, not raised."""
+    if url != own_url:
+        return
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.RedisError as error:
+        log(f"could not flush {url}: {error}")
 
 
 def migrate(env):

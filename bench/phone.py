@@ -81,8 +81,9 @@ import requests  # noqa: E402
 
 from bench.benchkit import (  # noqa: E402
     cpu_seconds,
-    create_database,
-    drop_scratch_database,
+    database_for,
+    flush_own_redis,
+    let_go_of_database,
     log,
     log_tail,
     migrate,
@@ -109,7 +110,6 @@ from tests.support.live_portal import answers_http, free_port  # noqa: E402
 
 BENCH_DATABASE = "bench_phone"
 HOSPITAL = "基准医院"  # the hospital every appointment is at: a call-back must name it
-BENCH_DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12"
 ALL_DAY = "0-24"
 HOTLINE = "+862162000000"  # the number called and texted, and the outbox's sender
@@ -797,8 +797,7 @@ def main():
     signal.signal(signal.SIGTERM, raise_on_sigterm)
     began = time.monotonic()
     load_start = round(os.getloadavg()[0], 2)
-    database_url = os.environ.get("DATABASE_URL")
-    created_database = False
+    scratch_database = False
     redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
     dispatch = worker = gunicorn = None
     workdir = tempfile.TemporaryDirectory(prefix="bench-phone-")
@@ -813,11 +812,7 @@ def main():
     callers = plan_callers(args.callers)
     texters = plan_texters(args.sms, rng)
     try:
-        if not database_url:
-            log(f"creating database {BENCH_DATABASE}")
-            create_database(BENCH_DATABASE)
-            created_database = True
-            database_url = BENCH_DATABASE_URL
+        database_url, scratch_database = database_for(BENCH_DATABASE)
         redis.Redis.from_url(redis_url).flushdb()
         env = portal_env(
             os.environ,
@@ -1004,17 +999,8 @@ def main():
         for process in (gunicorn, worker, dispatch):
             stop_group(process)
         fake.stop()
-        if created_database:
-            drop_scratch_database(BENCH_DATABASE)
-        elif "django.db" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
-        if redis_url == DEFAULT_REDIS_URL:
-            try:
-                redis.Redis.from_url(redis_url).flushdb()
-            except redis.RedisError as error:
-                log(f"could not flush {redis_url}: {error}")
+        let_go_of_database(BENCH_DATABASE, scratch_database)
+        flush_own_redis(redis_url, DEFAULT_REDIS_URL)
         workdir.cleanup()
 
 
