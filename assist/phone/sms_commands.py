@@ -23,19 +23,18 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assist import api
 from assist.models import InboundText, Kind, State, TextQuestion
 from assist.offers import people_on_duty
 from assist.opening import next_open
+from assist.phone.callers import account_for, may_become_resident, resident_with, when_words
 from content.hotline import hotline_number
-from portal.accounts.phone import code_recipient, normalize_phone
+from portal.accounts.phone import normalize_phone
 from portal.acting import Acting
 from portal.channels import Channel
 from portal.notifications import api as notify
@@ -130,7 +129,7 @@ def answer(message_sid, from_number, body):
         except IntegrityError:  # this message was handled already (or is, in another worker)
             return InboundText.objects.get(message_sid=message_sid).reply
         number = _number(from_number)
-        resident = _resident_with(number)
+        resident = resident_with(number)
         language = resident.language if resident else (parsed.language or CHINESE)
         with translation.override(language):
             resident, reply = _do(parsed, number, resident, language)
@@ -205,13 +204,6 @@ def _number(raw):
         return None
 
 
-def _resident_with(number):
-    if number is None:
-        return None
-    users = get_user_model().objects
-    return users.filter(phone=number, is_staff=False, is_active=True).first()
-
-
 # ---------------------------------------------------------------------------------------------
 # Doing it
 
@@ -227,7 +219,7 @@ def _do(parsed, number, resident, language):
         return resident, _start(number, resident)
     if resident is None:
         if parsed.command == Command.HELP:
-            resident = _account_for(number, language)
+            resident = account_for(number, language)
             if resident is not None:
                 return resident, _help(resident)
             return None, _cannot_call_back()
@@ -261,7 +253,7 @@ def _start(number, resident):
 
 
 def _stranger(number):
-    if not _may_become_resident(number):
+    if not may_become_resident(number):
         return _cannot_call_back()
     return _(
         "This number is not registered with us. Text HELP and a person will call you back, "
@@ -273,32 +265,6 @@ def _cannot_call_back():
     return _("We cannot call this number back. Please call %(hotline)s.") % {
         "hotline": hotline_number()
     }
-
-
-def _may_become_resident(number):
-    """Only numbers a sign-in code could go to (mobile and home numbers in the regions the
-    portal serves), never premium-rate ranges where calling back costs money; and not a
-    number that already belongs to staff or to a closed account."""
-    try:
-        code_recipient(number)
-    except ValidationError:
-        return False
-    return not get_user_model().objects.filter(phone=number).exists()
-
-
-def _account_for(number, language):
-    """A resident account for a number we do not know that asked for a person, as the
-    hotline makes for a caller who leaves a call-back: a request for help needs a resident.
-    None for a number that may not become one (:func:`_may_become_resident`).
-    """
-    if not _may_become_resident(number):
-        return None
-    users = get_user_model().objects
-    try:
-        with transaction.atomic():
-            return users.create_resident(number, language=language)
-    except (IntegrityError, ValidationError):  # made a moment ago by another text or call
-        return _resident_with(number)
 
 
 # -- a taxi ------------------------------------------------------------------------------------
@@ -437,7 +403,7 @@ def _when_called(request):
         return _(
             "The help desk is closed now. A person will call you after %(when)s. If it cannot "
             "wait, call %(hotline)s."
-        ) % {"when": _when(opens), **hotline}
+        ) % {"when": when_words(opens), **hotline}
     if people_on_duty():
         return _("The people on duty see it and will call you. Keep your phone near you.")
     return (
@@ -447,17 +413,6 @@ def _when_called(request):
         )
         % hotline
     )
-
-
-def _when(moment):
-    local = timezone.localtime(moment)
-    clock = f"{local.hour}:{local.minute:02d}"
-    days = (local.date() - timezone.localdate()).days
-    if days == 0:
-        return _("today %(time)s") % {"time": clock}
-    if days == 1:
-        return _("tomorrow %(time)s") % {"time": clock}
-    return f"{date_format(local.date(), 'MONTH_DAY_FORMAT')} {clock}"
 
 
 # -- questions and answers ---------------------------------------------------------------------

@@ -15,12 +15,10 @@ request is opened and the caller is told honestly when someone will call.
 """
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from twilio.twiml.voice_response import VoiceResponse
@@ -29,8 +27,8 @@ from assist import api
 from assist.models import HelpRequest, Kind
 from assist.offers import people_on_duty
 from assist.opening import is_open, next_open
+from assist.phone.callers import account_for, resident_with, when_words
 from content import phone_menu as menu
-from portal.accounts.phone import normalize_phone
 from portal.acting import Acting
 from portal.channels import Channel
 from portal.notifications import api as notify
@@ -84,16 +82,7 @@ def step(request, step):
 
 def _caller(request):
     """The registered resident calling (by the number Twilio reports), or None."""
-    return _registered(request.POST.get("From", ""))
-
-
-def _registered(number):
-    """The active resident registered with ``number`` (any written form), or None."""
-    try:
-        number = normalize_phone(number)
-    except ValidationError:
-        return None
-    return get_user_model().objects.filter(phone=number, is_staff=False, is_active=True).first()
+    return resident_with(request.POST.get("From", ""))
 
 
 def _language(caller):
@@ -178,7 +167,7 @@ class _Call:
 
     def call_back_later(self):
         """Open a call-back request for the caller and say honestly when someone will call."""
-        resident = self.caller or _resident_for(self.request)
+        resident = self.caller or account_for(self.request.POST.get("From"), "zh-hans")
         if resident is None:  # no number to call back (withheld): the hotline's hours instead
             self.say(
                 _("Nobody can answer now, and your number is hidden, so we cannot call you back.")
@@ -194,10 +183,10 @@ class _Call:
         opens = next_open()
         if opens > timezone.now():
             self.say(_("The help desk is closed now."))
-            when = _("A person will call you back after %(when)s.") % {"when": _when(opens)}
+            when = _("A person will call you back after %(when)s.") % {"when": when_words(opens)}
         else:
             self.say(_("Nobody could answer just now. We have written down that you called."))
-            due = _when(request.contact_due)
+            due = when_words(request.contact_due)
             when = _("A person will call you back by %(when)s.") % {"when": due}
         self.say(when)  # the time matters: said twice
         self.response.pause(length=1)
@@ -311,7 +300,7 @@ def _rating(request):
     help_request = (
         HelpRequest.objects.select_related("resident").filter(pk=request.GET.get("request")).first()
     )
-    called = _registered(request.POST.get("To", ""))
+    called = resident_with(request.POST.get("To", ""))
     if help_request is None or called is None or called != help_request.resident:
         nothing = VoiceResponse()
         nothing.hangup()
@@ -367,25 +356,3 @@ def _people_to_ring(caller, round_):
     duties.sort(key=distance)
     start = (round_ - 1) * RING_AT_ONCE
     return [duty.person.phone for duty in duties[start : start + RING_AT_ONCE]]
-
-
-def _resident_for(request):
-    """An unregistered caller leaving a call-back: a resident account for their number."""
-    try:
-        number = normalize_phone(request.POST.get("From", ""))
-    except ValidationError:
-        return None
-    users = get_user_model().objects
-    return users.filter(phone=number).first() or users.create_resident(number)
-
-
-def _when(moment):
-    """``moment`` as a caller hears it: "today 8:00", "tomorrow 8:00" or the date and time."""
-    local = timezone.localtime(moment)
-    days = (local.date() - timezone.localdate()).days
-    clock = f"{local.hour}:{local.minute:02d}"
-    if days == 0:
-        return _("today %(time)s") % {"time": clock}
-    if days == 1:
-        return _("tomorrow %(time)s") % {"time": clock}
-    return f"{date_format(local.date(), 'MONTH_DAY_FORMAT')} {clock}"
