@@ -168,10 +168,8 @@ class _Call:
     def call_back_later(self):
         """Open a call-back request for the caller and say honestly when someone will call."""
         resident = self.caller or account_for(self.request.POST.get("From"), "zh-hans")
-        if resident is None:  # no number to call back (withheld): the hotline's hours instead
-            self.say(
-                _("Nobody can answer now, and your number is hidden, so we cannot call you back.")
-            )
+        if resident is None:  # a number withheld, or one we may not call (premium, staff)
+            self.say(_("Nobody can answer now, and we cannot call this number back."))
             self.say(_("Please call again later."))
             return self.goodbye()
         request = api.open_request(

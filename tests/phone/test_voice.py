@@ -279,3 +279,13 @@ def test_a_confirm_twilio_posts_twice_books_one_taxi_and_writes_one_text(
     # One outbox row, not a second one cancelled as a duplicate (which two at once both pass).
     told = Message.objects.filter(recipient=wang.phone, purpose=Purpose.TAXI, body__contains="热线")
     assert told.count() == 1
+
+
+def test_a_number_we_may_not_call_back_is_told_so_and_no_account_is_made(
+    caller, desk_open, volunteer, django_user_model
+):
+    set_on_duty(volunteer, False)
+    call = caller.dial(from_="+19005550100", to=HOTLINE)  # a premium-rate number
+    assert any("没法给这个号码回电话" in words for words in call.heard) and call.over
+    assert not django_user_model.objects.filter(phone="+19005550100").exists()
+    assert not HelpRequest.objects.exists()
