@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from portal.consent.api import ConsentRequired, valid_consent
+from portal.consent.api import ConsentRequired, residents_who_allow, valid_consent
 from portal.consent.models import Scope
 from services.hospital import identity as ids
 from services.hospital import telling, timetable
@@ -552,26 +552,29 @@ SEEING_SCOPES = (Scope.HOSPITAL, Scope.SEE_APPOINTMENTS)
 
 
 def may_see(user, appointment):
-    """True if ``user`` may see ``appointment``: its patient always; whoever booked it for
-    them only while the patient's permission (to book or to see appointments) is in force."""
+    """True if ``user`` may see ``appointment``: its patient always; anyone else (a family
+    member, whoever booked it) only while the patient's permission naming them, to book or to
+    see appointments, is in force."""
     if user.pk == appointment.patient_id:
         return True
-    return user.pk == appointment.booked_by_id and any(
-        valid_consent(appointment.patient, scope, user) for scope in SEEING_SCOPES
-    )
+    return any(valid_consent(appointment.patient, scope, user) for scope in SEEING_SCOPES)
 
 
 def appointments_for(user):
     """``user``'s appointments, as patient and those they booked for others, as a list.
 
-    One booked for someone else is listed only while :func:`may_see` allows it. Upcoming
+    Someone else's (booked by ``user``, or of a resident whose permission to see their
+    appointments names ``user``) is listed only while :func:`may_see` allows it. Upcoming
     live ones come first (soonest first), then the rest (newest visit first).
     """
     today = _now(None).date()
     allowed = {}  # patient id -> may see (asked once per patient)
     appointments = []
+    allowing = [
+        resident.pk for scope in SEEING_SCOPES for resident in residents_who_allow(user, scope)
+    ]
     for appointment in (
-        Appointment.objects.filter(Q(patient=user) | Q(booked_by=user))
+        Appointment.objects.filter(Q(patient=user) | Q(booked_by=user) | Q(patient_id__in=allowing))
         .select_related("session__department__hospital", "session__doctor", "patient")
         .distinct()
     ):

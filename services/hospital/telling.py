@@ -16,7 +16,12 @@ from portal.accounts.roles import Role
 from portal.notifications import api as notify
 from portal.notifications.models import Purpose
 from services.hospital.models import Appointment, Status
-from services.hospital.words import cancelled_text, confirmation_text, reminder_text
+from services.hospital.words import (
+    cancelled_text,
+    confirmation_text,
+    family_copy_text,
+    reminder_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +58,7 @@ def send_confirmation(appointment_id):
     if appointment.acting_role == Role.FAMILY:
         tell(
             appointment,
-            lambda: confirmation_text(appointment),
+            lambda: family_copy_text(appointment),
             purpose=Purpose.HOSPITAL,
             recipient=booker,
         )

@@ -35,6 +35,14 @@ def confirmation_text(appointment):
     return text
 
 
+def family_copy_text(appointment):
+    """The confirmation's copy for the family member who booked: whose appointment it is."""
+    return gettext("For %(patient)s: %(text)s") % {
+        "patient": appointment.patient,
+        "text": confirmation_text(appointment),
+    }
+
+
 def next_visit_text(appointment):
     """The next visit as the hotline reads it out, in the active language: where, when, code."""
     session = appointment.session

@@ -93,3 +93,52 @@ def test_counter_staff_book_with_consent_given_in_person(patient, counter_staff,
     entry = AuditEntry.objects.get(resident=patient, action="booked_appointment")
     assert entry.channel == "counter" and entry.consent == consent
     assert entry.actor == counter_staff
+
+
+def test_family_allowed_to_see_appointments_open_the_slip_and_the_look_is_logged(
+    client, patient, daughter, other_patient, monday
+):
+    appointment = book(monday, patient)  # booked by the patient herself
+    slip = f"/en/hospital/appointments/{appointment.pk}/"
+    client.force_login(daughter)
+    assert client.get(slip).status_code == 404  # no permission yet
+    accounts.add_family_member(Acting.by_resident(patient), daughter, [Scope.SEE_APPOINTMENTS])
+    page = client.get(slip)
+    assert page.status_code == 200 and api.code_groups(appointment.code) in page.content.decode()
+    look = AuditEntry.objects.filter(resident=patient, action="viewed_appointments").get()
+    assert look.actor == daughter
+    assert appointment.pk in [a.pk for a in api.appointments_for(daughter)]
+    client.force_login(other_patient)
+    assert client.get(slip).status_code == 404
+
+
+def test_the_copy_to_the_family_member_who_booked_names_the_patient(
+    patient, daughter, monday, committed
+):
+    from portal.notifications.models import Message, Purpose
+
+    accounts.add_family_member(Acting.by_resident(patient), daughter, [Scope.HOSPITAL])
+    committed(book, monday, patient, by=daughter)
+    copy = Message.objects.get(purpose=Purpose.HOSPITAL, recipient=daughter.phone)
+    mine = Message.objects.get(purpose=Purpose.HOSPITAL, recipient=patient.phone)
+    assert str(patient) in copy.body and not mine.body.startswith("For ")
+
+
+def test_a_cancelled_slip_says_so_and_hides_the_code(client, patient, monday):
+    appointment = book(monday, patient)
+    api.cancel(appointment, acting=Acting.by_resident(patient))
+    client.force_login(patient)
+    html = client.get(f"/en/hospital/appointments/{appointment.pk}/").content.decode()
+    assert "data-cancelled" in html and "Cancelled" in html
+    assert api.code_groups(appointment.code) not in html
+    assert "Show this code" not in html and "data-print" not in html and "<svg" not in html
+
+
+def test_in_chinese_a_cancelled_slip_says_yi_quxiao(client, patient, monday):
+    patient.language = "zh-hans"
+    patient.save(update_fields=["language"])
+    appointment = book(monday, patient)
+    api.cancel(appointment, acting=Acting.by_resident(patient))
+    client.force_login(patient)
+    html = client.get(f"/hospital/appointments/{appointment.pk}/").content.decode()
+    assert "data-cancelled>已取消<" in html

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.decorators import resident_required
 from portal.acting import Acting
+from portal.audit.api import record_view
 from portal.channels import Channel
 from portal.consent.api import ConsentRequired
 from services.hospital import api
@@ -25,6 +26,8 @@ def _visible_appointment(request, appointment_id):
     )
     if not api.may_see(request.user, appointment):
         raise Http404
+    if appointment.patient_id != request.user.pk:  # family: in the patient's own log
+        record_view(request.user, appointment.patient, "appointments", channel=Channel.WEB)
     return appointment
 
 
