@@ -25,7 +25,7 @@ Channels import from here only; the insides live next door:
 - :mod:`services.taxi.queueing`: handing dispatch and provider cancels to Celery.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -49,7 +49,6 @@ __all__ = [
     "COLOURS",
     "FALLBACK_HOTLINE",
     "MAX_ACTIVE_WITH_HELPER",
-    "MAX_AHEAD",
     "MAX_REDISPATCHES",
     "PAST_GRACE",
     "NoPickupAddress",
@@ -66,13 +65,14 @@ __all__ = [
     "dispatch_failed",
     "dispatched",
     "history",
+    "latest_pickup",
     "notes_from_needs",
     "request_ride",
     "ride_status",
 ]
 
-# A ride can be booked for now or for a time up to this far ahead.
-MAX_AHEAD = timedelta(hours=6)
+# A ride can be booked for now or for a time today or tomorrow (Shanghai): a taxi for an
+# 8:00 hospital visit is booked the evening before.
 # A pick-up time this little in the past (a slow form) still means "now".
 PAST_GRACE = timedelta(minutes=5)
 # With a helper booking a second ride on purpose, a resident has at most this many at once.
@@ -99,7 +99,7 @@ class NoPickupAddress(RideRefused):
 
 
 class PickupTooFarAhead(RideRefused):
-    """The pick-up time is more than six hours ahead."""
+    """The pick-up time is after tomorrow."""
 
 
 class PickupInThePast(RideRefused):
@@ -144,7 +144,7 @@ def request_ride(
 
     ``idempotency_key`` names this tap: calling again with the same key returns the same ride
     (a double tap books one taxi). ``pickup_address`` defaults to the resident's home address;
-    ``destination`` may stay empty; ``pickup_at`` is None for now, or a time up to six hours
+    ``destination`` may stay empty; ``pickup_at`` is None for now, or a time today or tomorrow
     ahead; ``driver_notes`` default to what the resident's profile says they need (wheelchair,
     help getting in).
 
@@ -321,6 +321,12 @@ def _tap_key_taken():
     )
 
 
+def latest_pickup(now=None):
+    """The latest pick-up time that can be booked at ``now``: the end of tomorrow, Shanghai."""
+    today = timezone.localdate(now or timezone.now())
+    return timezone.make_aware(datetime.combine(today + timedelta(days=2), time()))
+
+
 def _check_pickup_time(pickup_at):
     if pickup_at is None:
         return None
@@ -329,9 +335,9 @@ def _check_pickup_time(pickup_at):
         raise PickupInThePast(
             _("That time has passed. Choose now or a later time."), code="pickup_in_the_past"
         )
-    if pickup_at > now + MAX_AHEAD:
+    if pickup_at > latest_pickup(now):
         raise PickupTooFarAhead(
-            _("A taxi can be booked up to 6 hours ahead. Choose an earlier time."),
+            _("A taxi can be booked for today or tomorrow. Choose an earlier time."),
             code="pickup_too_far_ahead",
         )
     return pickup_at if pickup_at > now else None

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.formats import time_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from services.taxi import api, flow
@@ -180,7 +180,7 @@ def place_words(label, address):
 
 
 def when_choices():
-    offered = [(flow.NOW, gettext("Now"))]
+    offered = [(flow.NOW, pgettext("when the taxi comes", "Now"))]
     for minutes in flow.DELAYS:
         offered.append((str(minutes), delay_words(minutes)))
     offered.append((flow.LATER, gettext("At another time (enter it below)")))
@@ -195,7 +195,7 @@ def delay_words(minutes):
 
 
 def later_time(typed, now=None):
-    """The next moment at the typed clock time (today, else tomorrow), within 6 hours."""
+    """The next moment at the typed clock time: today, or tomorrow once it has passed today."""
     if not typed:
         raise forms.ValidationError(_("Enter the time, for example 14:30."), code="required")
     match = TIME_PATTERN.match(typed)
@@ -211,13 +211,4 @@ def later_time(typed, now=None):
     passed_today = moment < now - api.PAST_GRACE
     if passed_today:
         moment += timedelta(days=1)
-    if moment > now + api.MAX_AHEAD:
-        latest = time_format(timezone.localtime(now + api.MAX_AHEAD), "H:i")
-        if passed_today:
-            message = _("That time has passed. Enter a time in the next 6 hours, up to %(latest)s.")
-        else:
-            message = _(
-                "A taxi can be booked up to 6 hours ahead, until %(latest)s. Enter an earlier time."
-            )
-        raise forms.ValidationError(message, code="out_of_range", params={"latest": latest})
     return moment

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts import api as accounts
@@ -289,7 +289,7 @@ def _answer_rows(state, resident):
 def _when_words(state):
     moment = flow.pickup_time(state)
     if moment is None:
-        return gettext("Now")
+        return pgettext("when the taxi comes", "Now")
     local = timezone.localtime(moment)
     clock = time_format(local, "H:i")
     if state["when"] != flow.LATER:

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from portal.acting import Acting
 from portal.audit.models import AuditEntry
@@ -162,13 +162,15 @@ def test_a_taxi_can_be_booked_up_to_six_hours_ahead(at_home, at):
     assert ride.pickup_at == now + timedelta(hours=6)
 
 
-def test_a_taxi_more_than_six_hours_ahead_is_refused(at_home, at):
-    now = at(2026, 11, 25, 10, 0)
+def test_a_taxi_for_tomorrow_morning_is_booked_tonight_but_not_after_tomorrow(at_home, at):
+    now = at(2026, 11, 25, 21, 0)
     with pytest.raises(api.PickupTooFarAhead) as refused:
-        book(at_home, pickup_at=now + timedelta(hours=6, minutes=1))
+        book(at_home, pickup_at=now + timedelta(hours=27, minutes=1))  # the day after, 0:01
     with translation.override("en"):
-        assert "6 hours" in str(refused.value)
+        assert "today or tomorrow" in str(refused.value)
     assert not Ride.objects.exists()
+    ride = book(at_home, pickup_at=now + timedelta(hours=11))  # tomorrow at 8:00
+    assert timezone.localtime(ride.pickup_at).hour == 8
 
 
 def test_a_time_that_has_passed_is_refused_but_a_moment_ago_means_now(at_home, at):
