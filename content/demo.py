@@ -23,10 +23,13 @@ from content.models import (
     ServiceIndexPage,
     ServicePage,
 )
+from portal.accounts import api as accounts_api
 from portal.accounts.duty import set_on_duty
 from portal.accounts.roles import ensure_roles
+from portal.acting import Acting
 from portal.areas.models import District, Street
 from portal.areas.shanghai import load_shanghai
+from portal.consent.models import Consent, Scope
 from services.registry import build_service_demos
 
 ZH, EN = "zh-hans", "en"
@@ -345,7 +348,16 @@ STAFF = [
 RESIDENTS = [
     ("+8613800000001", "王阿姨", "静安寺街道"),
     ("+8613800000002", "李先生", "徐家汇街道"),
+    ("+8613800000077", "张奶奶", "塘桥街道"),
 ]
+# A family member of 张奶奶 (not of the residents the tests sign in as, whose logs they read):
+# (phone, name, the resident's phone, permissions).
+FAMILY = (
+    "+8613800000088",
+    "张小红",
+    "+8613800000077",
+    (Scope.TAXI, Scope.HOSPITAL, Scope.SEE_APPOINTMENTS),
+)
 # The demo centres (CENTRES, in order) and the street each serves.
 CENTRE_STREETS = ["静安寺街道", "徐家汇街道", "塘桥街道"]
 # Who is on duty in the demo, where, speaking what: (username, streets, whole districts,
@@ -556,6 +568,7 @@ def _accounts():
                 phone, preferred_name=name, street=Street.objects.get(name=street)
             )
         lines.append(f"  resident {name}: phone {phone} (signs in with a code by SMS)")
+    lines.append(_family_member(User))
     for username, role, name in STAFF:
         group = groups[role]
         user = User.objects.filter(username=username).first() or User(username=username)
@@ -575,6 +588,23 @@ def _accounts():
         duty.languages = languages
         duty.save(update_fields=["languages"])
     return lines
+
+
+def _family_member(User):
+    """王阿姨's daughter, with the permissions a family member is usually given (recorded once)."""
+    phone, name, resident_phone, scopes = FAMILY
+    member = User.objects.filter(phone=phone).first() or User.objects.create_resident(
+        phone, preferred_name=name
+    )
+    resident = User.objects.get(phone=resident_phone)
+    already = Consent.objects.in_force().filter(resident=resident, grantee=member)
+    missing = [scope for scope in scopes if not already.filter(scope=scope).exists()]
+    if missing:
+        accounts_api.add_family_member(Acting.by_resident(resident), member, missing)
+    return (
+        f"  family member {name}: phone {phone}, may book taxis and hospital visits for "
+        f"{resident} and see their appointments"
+    )
 
 
 def _demo_authenticator(user):

@@ -48,3 +48,15 @@ def test_it_refuses_to_run_in_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="not in production"):
         call_command("seed_demo", stdout=io.StringIO())
+
+
+def test_a_family_member_with_recorded_permissions_is_printed_and_made_once():
+    from portal.consent.models import Consent
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=io.StringIO())
+    assert "family member 张小红: phone +8613800000088" in out.getvalue()
+    daughter = get_user_model().objects.get(phone="+8613800000088")
+    scopes = Consent.objects.in_force().filter(grantee=daughter).values_list("scope", flat=True)
+    assert sorted(scopes) == ["hospital", "see_appointments", "taxi"]
