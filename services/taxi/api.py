@@ -37,7 +37,7 @@ from portal.channels import Channel
 from portal.consent.models import Scope
 from services.taxi import words
 from services.taxi.events import MAX_REDISPATCHES, apply_event, dispatch_failed, dispatched
-from services.taxi.models import ACTIVE_STATUSES, FINAL_STATUSES, Ride, Status, may_move
+from services.taxi.models import ACTIVE_STATUSES, FINAL_STATUSES, Ride, Status
 from services.taxi.providers.base import get_provider
 from services.taxi.queueing import queue_dispatch, queue_provider_cancel
 from services.taxi.telling import tell, tell_helper_acted, tell_ordered_by_phone
@@ -75,6 +75,8 @@ __all__ = [
 # 8:00 hospital visit is booked the evening before.
 # A pick-up time this little in the past (a slow form) still means "now".
 PAST_GRACE = timedelta(minutes=5)
+# A ride can be cancelled until its car arrives (then the driver is told instead).
+MAY_CANCEL = frozenset({Status.REQUESTED, Status.LOOKING, Status.CAR_FOUND})
 # With a helper booking a second ride on purpose, a resident has at most this many at once.
 MAX_ACTIVE_WITH_HELPER = 2
 
@@ -230,8 +232,9 @@ def cancel_ride(ride, *, acting, reason=""):
 
     ``acting`` must be about the ride's resident; acting for someone else needs their taxi
     consent. Cancelling a ride that is already
-    cancelled changes nothing (a double tap on the cancel button); a ride that has ended or
-    whose trip has begun raises :class:`NotCancellable`. Writes a ``cancelled_taxi`` audit
+    cancelled changes nothing (a double tap on the cancel button); a ride whose car has
+    arrived, whose trip has begun or that has ended raises :class:`NotCancellable` (the
+    driver is at the door: they are told, not cancelled on). Writes a ``cancelled_taxi`` audit
     entry, tells the resident, and cancels the provider's order once committed.
     """
     acting = acting.about(ride.resident).with_consent(Scope.TAXI)
@@ -239,7 +242,11 @@ def cancel_ride(ride, *, acting, reason=""):
         locked = Ride.objects.select_for_update().select_related("resident").get(pk=ride.pk)
         if locked.status == Status.CANCELLED:
             return locked
-        if not may_move(locked.status, Status.CANCELLED):
+        if locked.status == Status.ARRIVED:
+            raise NotCancellable(
+                words.car_at_the_door_text(locked), code="car_arrived", ride=locked
+            )
+        if locked.status not in MAY_CANCEL:
             raise NotCancellable(
                 _("This taxi can no longer be cancelled: the trip has begun or ended."),
                 code="not_cancellable",
@@ -292,7 +299,7 @@ def ride_status(ride):
         "pickup_at": ride.pickup_at.isoformat() if ride.pickup_at else None,
         "active": status in ACTIVE_STATUSES,
         "final": status in FINAL_STATUSES,
-        "can_cancel": may_move(status, Status.CANCELLED),
+        "can_cancel": status in MAY_CANCEL,
         "needs_help": ride.needs_a_person,
     }
 

@@ -4,7 +4,6 @@ Other choices (another saved place, a destination, a later time, notes for the d
 asked on their own pages, one question each, then a check-your-answers page books the taxi.
 """
 
-import contextlib
 import re
 import uuid
 
@@ -14,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext, pgettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts import api as accounts
 from portal.accounts.decorators import resident_required
@@ -124,12 +123,21 @@ def ride_status_json(request, ride_id):
 
 
 @resident_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request, ride_id):
+    """One question, yes or no; then the status page (cancelled, or why it could not be)."""
     ride = _own_ride(request, ride_id)
-    # If the trip began meanwhile, the status page says so (and shows no cancel button).
-    with contextlib.suppress(api.NotCancellable):
+    answer = request.POST.get("answer") if request.method == "POST" else None
+    if answer == "no":
+        return redirect("taxi:ride", ride_id=ride.pk)
+    if answer != "yes":
+        status = api.ride_status(ride)
+        return render(request, "taxi/cancel.html", {"ride": ride, "status": status})
+    try:
         api.cancel_ride(ride, acting=Acting.by_resident(request.user), reason="resident")
+    except api.NotCancellable as refused:  # the car arrived, or the trip began, meanwhile
+        context = {"ride": ride, "status": api.ride_status(ride), "refusal": str(refused)}
+        return render(request, "taxi/ride.html", context)
     return redirect("taxi:ride", ride_id=ride.pk)
 
 

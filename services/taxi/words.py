@@ -116,6 +116,19 @@ def ordered_by_phone_text(ride):
     ) % {"address": ride.pickup_address, "hotline": hotline_number(ride.resident.language)}
 
 
+def car_at_the_door_text(ride):
+    """Why a ride whose car has arrived is not cancelled here, and what to do instead."""
+    text = gettext("The car is already at the door, so it cannot be cancelled here.")
+    if ride.driver_phone:
+        return (
+            text
+            + " "
+            + gettext("Tell the driver, or call them on %(phone)s.")
+            % {"phone": phone_words(ride.driver_phone)}
+        )
+    return text + " " + gettext("Tell the driver at the door.")
+
+
 def cancelled_text():
     return gettext("Your taxi has been cancelled.")
 

@@ -56,8 +56,24 @@ def test_the_status_page_has_json_for_live_updates_and_a_cancel_button(signed_in
     location = signed_in.post("/taxi/", {"key": "k"})["Location"]
     status = json.loads(signed_in.get(location + "status.json").content)
     assert status["can_cancel"] is True and status["final"] is False
-    signed_in.post(location + "cancel/")
+    question = signed_in.post(location + "cancel/").content.decode()  # the button asks first
+    assert "取消这辆车吗" in question and Ride.objects.get(resident=at_home).status == "requested"
+    assert signed_in.post(location + "cancel/", {"answer": "no"})["Location"] == location
+    assert Ride.objects.get(resident=at_home).status == "requested"
+    signed_in.post(location + "cancel/", {"answer": "yes"})
     assert Ride.objects.get(resident=at_home).status == "cancelled"
+    after = signed_in.get(location).content.decode()
+    assert "再叫一辆" in after and "回首页" in after
+
+
+def test_a_car_at_the_door_is_not_cancelled_and_the_page_says_what_to_do(signed_in, at_home, quiet):
+    location = signed_in.post("/taxi/", {"key": "k"})["Location"]
+    ride = Ride.objects.get(resident=at_home)
+    Ride.objects.filter(pk=ride.pk).update(status="arrived", driver_phone="+8613911112222")
+    assert json.loads(signed_in.get(location + "status.json").content)["can_cancel"] is False
+    html = signed_in.post(location + "cancel/", {"answer": "yes"}).content.decode()
+    assert 'role="alert"' in html and "告诉司机" in html and "139" in html
+    assert Ride.objects.get(pk=ride.pk).status == "arrived"
 
 
 def test_without_a_home_address_the_tap_asks_once_then_continues(client, resident, quiet):
@@ -124,5 +140,6 @@ def test_the_home_tile_now_starts_the_taxi(client):
 def test_cancelling_a_trip_that_has_begun_shows_the_ride_not_an_error(signed_in, at_home, quiet):
     location = signed_in.post("/taxi/", {"key": "k"})["Location"]
     Ride.objects.filter(resident=at_home).update(status=Status.ON_TRIP)
-    assert signed_in.post(location + "cancel/")["Location"] == location
+    page = signed_in.post(location + "cancel/", {"answer": "yes"})
+    assert page.status_code == 200 and 'role="alert"' in page.content.decode()
     assert Ride.objects.get(resident=at_home).status == Status.ON_TRIP
