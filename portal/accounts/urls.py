@@ -3,6 +3,7 @@ from django.urls import path
 from portal.accounts import (
     family,
     fresh_code,
+    mine,
     phone_change,
     places,
     profile,
@@ -17,6 +18,7 @@ urlpatterns = [
     path("signin/welcome/home/", views.welcome_home, name="welcome_home"),
     path("signout/", views.signout, name="signout"),
     path("signin/confirm/", fresh_code.confirm_code, name="confirm_code"),
+    path("my/", mine.mine, name="mine"),
     path("profile/", profile.profile, name="profile"),
     path("profile/phone/", phone_change.change_phone, name="change_phone"),
     path("profile/phone/confirm/", phone_change.confirm_new_phone, name="change_phone_confirm"),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("choose/when/", views.question, {"step": "when"}, name="choose_when"),
     path("choose/notes/", views.question, {"step": "notes"}, name="choose_notes"),
     path("choose/check/", views.check, name="choose_check"),
+    path("rides/", views.rides, name="rides"),
     path("rides/<int:ride_id>/", views.ride, name="ride"),
     path("rides/<int:ride_id>/status.json", views.ride_status_json, name="ride_status"),
     path("rides/<int:ride_id>/cancel/", views.cancel, name="cancel"),

@@ -109,6 +109,17 @@ def home_address(request):
 
 @resident_required
 @require_GET
+def rides(request):
+    """My taxi rides, newest first, each with where it is now and a link to its page."""
+    rows = [
+        {"ride": ride, "status": api.ride_status(ride)}
+        for ride in api.history(request.user).select_related("resident")[:50]
+    ]
+    return render(request, "taxi/rides.html", {"rows": rows})
+
+
+@resident_required
+@require_GET
 def ride(request, ride_id):
     """The big status page; it refreshes itself with JavaScript, or by the refresh button."""
     ride = _own_ride(request, ride_id)
