@@ -229,6 +229,20 @@ def status_of(message_id):
     return Message.objects.filter(pk=message_id).values_list("status", flat=True).first()
 
 
+def latest_about(related, recipient):
+    """The newest outbox row about ``related`` (an appointment, a ride) to ``recipient``, or
+    None: for a page to say truly how a message went (sent, waiting for the morning, failed)."""
+    return (
+        Message.objects.filter(
+            related_type=ContentType.objects.get_for_model(related),
+            related_id=str(related.pk),
+            recipient=normalize_phone(recipient),
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
 def opt_out(phone, *, source, acting=None):
     """Send ``phone`` no more messages except sign-in codes; return its :class:`OptOut`.
 

@@ -189,10 +189,23 @@ def test_confirm_books_one_appointment_and_shows_the_slip(
     assert response["Location"] == f"{ENGLISH}appointments/{appointment.pk}/"
     slip = signed_in.get(response["Location"]).content.decode()
     assert "Your appointment is booked." in slip
+    assert "We have sent the code by text message too." in slip  # it went (memory backend)
     assert f"{appointment.code[:4]} {appointment.code[4:]}" in slip
     assert "<svg" in slip and "Ruijin Hospital" in slip and "Monday 23 November 2026" in slip
     monday = monday_morning(medicine)
     assert monday.booked == 1
+
+
+def test_booked_at_night_the_slip_says_the_code_goes_in_the_morning(
+    signed_in, hospital, medicine, at, django_capture_on_commit_callbacks
+):
+    at(2026, 11, 20, 22, 30)  # quiet hours: the confirmation waits for 8:00
+    _, html = walk_to_check(signed_in, hospital, medicine)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(ENGLISH + "confirm/", {"key": form_key(html)})
+    slip = signed_in.get(response["Location"]).content.decode()
+    assert "the code goes to your phone at 8:00" in slip
+    assert "We have sent the code" not in slip
 
 
 def test_a_double_tap_on_confirm_is_one_appointment(signed_in, hospital, medicine):
@@ -535,12 +548,12 @@ def test_the_check_page_gives_the_hospitals_own_cancel_deadline(signed_in, hospi
 
 
 def test_the_slip_says_how_the_code_was_sent_only_when_it_was(
-    signed_in, with_identity, hospital, medicine
+    signed_in, with_identity, hospital, medicine, committed
 ):
     with_identity.notify_by = "voice"
     with_identity.save(update_fields=["notify_by"])
     _, html = walk_to_check(signed_in, hospital, medicine)
-    slip = signed_in.post(ENGLISH + "confirm/", {"key": form_key(html)})["Location"]
+    slip = committed(signed_in.post, ENGLISH + "confirm/", {"key": form_key(html)})["Location"]
     page = signed_in.get(slip).content.decode()
-    assert "We will also call and read the code out." in page
+    assert "We are calling you to read the code out." in page
     assert "by text message" not in page

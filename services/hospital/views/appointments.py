@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.decorators import resident_required
@@ -9,6 +10,8 @@ from portal.acting import Acting
 from portal.audit.api import record_view
 from portal.channels import Channel
 from portal.consent.api import ConsentRequired
+from portal.notifications import api as notify
+from portal.notifications.models import Status
 from services.hospital import api
 from services.hospital.forms import CancelForm
 from services.hospital.models import Appointment
@@ -75,10 +78,26 @@ def slip(request, appointment_id):
     appointment = _visible_appointment(request, appointment_id)
     context = _slip_context(request, appointment)
     context["just_booked"] = request.session.pop("hospital_just_booked", None) == appointment.pk
-    # Say how the code went out only when it did (the confirmation skips someone without a phone).
-    patient = appointment.patient
-    context["code_sent_by"] = (patient.notify_by or "sms") if patient.phone else None
+    context["code_message"] = _how_the_code_went(appointment)
     return render(request, "hospital/slip.html", context)
+
+
+def _how_the_code_went(appointment):
+    """What is true now of the confirmation with the code: sent, waiting for the morning (quiet
+    hours), on its way, or failed; None when none was written (no phone)."""
+    patient = appointment.patient
+    message = notify.latest_about(appointment, patient.phone) if patient.phone else None
+    if message is None:
+        return None
+    if message.status in (Status.SENT, Status.DELIVERED):
+        state = "sent"
+    elif message.status in (Status.FAILED, Status.UNDELIVERED, Status.CANCELLED):
+        state = "failed"
+    elif message.not_before and message.not_before > timezone.now():
+        state = "morning"
+    else:
+        state = "sending"
+    return {"state": state, "medium": message.medium, "at": message.not_before}
 
 
 @resident_required
