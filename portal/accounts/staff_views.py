@@ -1,6 +1,7 @@
 """The authenticator (TOTP) step for staff: enrol once with a QR code, then a code each sign-in."""
 
 import base64
+import math
 import unicodedata
 
 import segno
@@ -8,9 +9,11 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -50,13 +53,26 @@ def staff_2fa(request):
         )
     form = AuthenticatorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        # Full-width digits (what Chinese input methods type) become ASCII, as on every code box.
-        code = "".join(unicodedata.normalize("NFKC", form.cleaned_data["code"]).split())
-        verified = match_token(request.user, code) if confirmed else _confirm(device, code)
-        if verified is not None:
-            otp_login(request, verified)
-            return redirect(_next(request))
-        form.add_error("code", _("That code is not right. Use the newest code in the app."))
+        wait = _seconds_to_wait(request.user) if confirmed else 0
+        if wait:  # too many wrong codes: even a right one is not tried now, so say so
+            form.add_error(
+                "code",
+                ngettext(
+                    "Too many wrong codes. Wait %(seconds)s second, then try again.",
+                    "Too many wrong codes. Wait %(seconds)s seconds, then try again.",
+                    wait,
+                )
+                % {"seconds": wait},
+            )
+        else:
+            # Full-width digits (what Chinese input methods type) become ASCII, as on every
+            # code box.
+            code = "".join(unicodedata.normalize("NFKC", form.cleaned_data["code"]).split())
+            verified = match_token(request.user, code) if confirmed else _confirm(device, code)
+            if verified is not None:
+                otp_login(request, verified)
+                return redirect(_next(request))
+            form.add_error("code", _("That code is not right. Use the newest code in the app."))
     context = {"form": form, "next": _next(request), "enrolling": not confirmed}
     if device is not None:
         context["qr_svg"] = mark_safe(  # noqa: S308 - segno's own SVG of our URL
@@ -64,6 +80,16 @@ def staff_2fa(request):
         )
         context["secret"] = base64.b32encode(device.bin_key).decode()
     return render(request, "accounts/staff_2fa.html", context)
+
+
+def _seconds_to_wait(user):
+    """How long django-otp's throttling holds ``user``'s authenticator back (0: not at all)."""
+    waits = []
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        allowed, data = device.verify_is_allowed()
+        if not allowed and data and data.get("locked_until"):
+            waits.append(math.ceil((data["locked_until"] - timezone.now()).total_seconds()))
+    return max([0, *waits])
 
 
 def _confirm(device, code):

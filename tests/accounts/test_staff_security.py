@@ -126,3 +126,19 @@ def test_a_form_sent_after_the_idle_time_out_is_not_kept(client, editor, staff_l
     staff_login(editor)
     assert client.get(edit).status_code == 200
     assert client.get("/staff/resubmit/")["Location"] == "/admin/"
+
+
+def test_after_wrong_codes_a_right_one_is_told_to_wait_not_that_it_is_wrong(
+    client, editor, time_machine
+):
+    time_machine.move_to("2026-11-25 09:00:00+08:00", tick=False)
+    client.force_login(editor)
+    device = TOTPDevice.objects.get(user=editor, confirmed=True)
+    for _ in range(3):
+        client.post("/staff/2fa/", {"code": "000000"})
+    html = client.post("/staff/2fa/", {"code": _code(device)}).content.decode()
+    assert "秒" in html and "不对" not in html  # wait N seconds, not "that code is not right"
+    assert client.get("/admin/pages/").status_code == 302
+    time_machine.move_to("2026-11-25 09:01:00+08:00", tick=False)
+    response = client.post("/staff/2fa/", {"code": _code(device), "next": "/admin/pages/"})
+    assert response["Location"] == "/admin/pages/"
