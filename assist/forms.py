@@ -18,6 +18,13 @@ WHEN = {
 }
 
 
+def optional_text(label):
+    """A few lines the resident may leave empty."""
+    return forms.CharField(
+        label=label, required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class CallBackForm(forms.Form):
     when = forms.ChoiceField(
         label=_("When should we call you?"),
@@ -31,12 +38,7 @@ class CallBackForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
-        label=_("Anything we should know? (you may skip this)"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    note = optional_text(_("Anything we should know? (you may skip this)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,9 +63,4 @@ class RatingForm(forms.Form):
         coerce=int,
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
-        label=_("Anything to tell us? (you may skip this)"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    comment = optional_text(_("Anything to tell us? (you may skip this)"))

@@ -157,7 +157,7 @@ class _Call:
         numbers = _people_to_ring(self.caller, round_)
         if not numbers:
             return self.call_back_later()
-        self.say(_("I am putting you through to a volunteer. Please hold on."))
+        self.say(_("I am putting you through to a person on duty. Please hold on."))
         dial = self.response.dial(
             timeout=RING_SECONDS, action=_url("dialled", round=round_), answer_on_bridge=True
         )

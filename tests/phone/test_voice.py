@@ -99,6 +99,7 @@ def test_zero_is_a_person_from_anywhere(caller, wang, desk_open):
     call.press("1")  # the taxi question
     call.press("0")
     assert call.ringing == [VOLUNTEER_PHONE]
+    assert any("当班" in words for words in call.just_heard)  # a person on duty, whoever
     assert not Ride.objects.exists()
 
 
