@@ -11,7 +11,11 @@ class AssistConfig(AppConfig):
             receivers,
             retention,
         )
+        from assist.opening import next_open
+        from content.hotline import register_desk_hours
         from portal.audit.sentences import register_sentence
+
+        register_desk_hours(next_open)
 
         register_sentence(
             "held_request",

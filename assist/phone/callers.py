@@ -3,9 +3,6 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from portal.accounts.phone import code_recipient, normalize_phone
 
@@ -43,15 +40,3 @@ def account_for(number, language):
             return users.create_resident(number, language=language)
     except (IntegrityError, ValidationError):  # made a moment ago by another text or call
         return resident_with(number)
-
-
-def when_words(moment):
-    """``moment`` as a person hears it: "today 8:00", "tomorrow 8:00" or the date and time."""
-    local = timezone.localtime(moment)
-    clock = f"{local.hour}:{local.minute:02d}"
-    days = (local.date() - timezone.localdate()).days
-    if days == 0:
-        return _("today %(time)s") % {"time": clock}
-    if days == 1:
-        return _("tomorrow %(time)s") % {"time": clock}
-    return f"{date_format(local.date(), 'MONTH_DAY_FORMAT')} {clock}"

@@ -32,8 +32,8 @@ from assist import api
 from assist.models import InboundText, Kind, State, TextQuestion
 from assist.offers import people_on_duty
 from assist.opening import next_open
-from assist.phone.callers import account_for, may_become_resident, resident_with, when_words
-from content.hotline import hotline_number
+from assist.phone.callers import account_for, may_become_resident, resident_with
+from content.hotline import hotline_number, when_words
 from portal.accounts.phone import normalize_phone
 from portal.acting import Acting
 from portal.channels import Channel

@@ -27,8 +27,9 @@ from assist import api
 from assist.models import HelpRequest, Kind
 from assist.offers import people_on_duty
 from assist.opening import is_open, next_open
-from assist.phone.callers import account_for, resident_with, when_words
+from assist.phone.callers import account_for, resident_with
 from content import phone_menu as menu
+from content.hotline import when_words
 from portal.acting import Acting
 from portal.channels import Channel
 from portal.notifications import api as notify

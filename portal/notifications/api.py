@@ -109,6 +109,12 @@ def send(
     return message
 
 
+def goes_at(purpose, *, urgent=False):
+    """When a message of ``purpose`` queued now would go: now, or the end of quiet hours."""
+    now = timezone.now()
+    return limits.earliest_send_time(purpose, urgent, now)
+
+
 def _opted_out_refusal(recipient, purpose):
     """``"opted_out"`` when ``recipient`` asked for no more messages, else None.
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from content.hotline import (
     FALLBACK_HOTLINE,  # noqa: F401 - services.hospital.api re-exports it
+    call_a_person,
     hotline_number,
 )
 
@@ -22,7 +23,10 @@ class BookingRefused(ValidationError):
     concerned, if any (for :class:`AlreadyBooked`, the one already held).
     """
 
-    instead = _("Call %(hotline)s and a person will help you, or ask a volunteer.")
+    # What to do instead; with ``offer_a_person``, followed by call_a_person()'s sentence,
+    # which says whether a person answers the hotline now or calls back later.
+    instead = ""
+    offer_a_person = True
 
     def __init__(self, message, code, *, instead=None, appointment=None, **values):
         super().__init__(message, code=code)
@@ -37,7 +41,10 @@ class BookingRefused(ValidationError):
     def what_instead(self):
         """What to do instead, in the active language, with the hotline number filled in."""
         values = {"hotline": hotline_number(), **self._values}
-        return str(self._instead) % values
+        words = str(self._instead) % values
+        if self.offer_a_person:
+            words = f"{words} {call_a_person()}".strip()
+        return words
 
 
 class NoIdentity(BookingRefused):
@@ -47,42 +54,47 @@ class NoIdentity(BookingRefused):
         "Add the patient's real name and ID number first, or go to a community centre counter "
         "and staff will help you."
     )
+    offer_a_person = False
 
 
 class SessionClosed(BookingRefused):
     """The hospital or this session is closed for booking."""
 
-    instead = _("Choose another time, or call %(hotline)s and a person will help you.")
+    instead = _("Choose another time.")
 
 
 class NotOpenYet(BookingRefused):
     """That day's places are not released yet (release hour, booking window)."""
 
     instead = _("Come back then, or ask a volunteer or call %(hotline)s to book it for you.")
+    offer_a_person = False
 
 
 class WindowClosed(BookingRefused):
     """The session has started or is over."""
 
-    instead = _("Choose another day, or call %(hotline)s and a person will help you.")
+    instead = _("Choose another day.")
 
 
 class SessionFull(BookingRefused):
     """No place is left in the session."""
 
     instead = _("Choose another time, or call %(hotline)s: we can look for a place with you.")
+    offer_a_person = False
 
 
 class AlreadyBooked(BookingRefused):
     """The patient already holds a place in this session (``.appointment``)."""
 
     instead = _("You can see it under My appointments. Nothing else is needed.")
+    offer_a_person = False
 
 
 class QuotaReached(BookingRefused):
     """The patient reached the hospital's limit for a day or for a week in a department."""
 
     instead = _("Choose another day, or cancel an appointment you no longer need.")
+    offer_a_person = False
 
 
 class Suspended(BookingRefused):
@@ -91,28 +103,27 @@ class Suspended(BookingRefused):
     instead = _(
         "Until then, book at the hospital's registration counter, or call %(hotline)s for advice."
     )
+    offer_a_person = False
 
 
 class ProviderUnavailable(BookingRefused):
     """The hospital's own booking system could not be reached; nothing was booked."""
 
-    instead = _("Try again in a few minutes, or call %(hotline)s and a person will help you.")
+    instead = _("Try again in a few minutes.")
 
 
 class CancelRefused(BookingRefused):
     """The appointment cannot be cancelled (after the deadline, or no longer live)."""
 
     instead = _("If you cannot go, call the hospital on %(phone)s, or call %(hotline)s.")
+    offer_a_person = False
 
 
 class TapKeyTaken(BookingRefused):
     """The booking's key names another patient's appointment: nothing is booked, and that
     appointment is neither shown nor changed."""
 
-    instead = _(
-        "Start again from the hospital booking page, or call %(hotline)s and a person will "
-        "help you."
-    )
+    instead = _("Start again from the hospital booking page.")
 
 
 def tap_key_taken():

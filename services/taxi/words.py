@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from content.hotline import (
     FALLBACK_HOTLINE,  # noqa: F401 - services.taxi.api re-exports it
+    call_a_person,
     hotline_number,
 )
 from services.taxi.models import Status
@@ -59,6 +60,7 @@ def notes_from_needs(person):
 # Where the ride is (the status page)
 
 
+NEEDS_A_PERSON = {Status.NO_CAR, Status.NO_DRIVER_ANSWER, Status.DRIVER_NO_SHOW}
 _STATE_WORDS = {
     Status.REQUESTED: _("We have your request and are asking for a car."),
     Status.LOOKING: _("Looking for a car near you."),
@@ -66,10 +68,11 @@ _STATE_WORDS = {
     Status.ARRIVED: _("Your car is here. The driver will call you."),
     Status.ON_TRIP: _("You are on your way."),
     Status.DONE: _("The trip has ended."),
-    Status.NO_CAR: _("No car was found. A person will help you: call %(hotline)s."),
-    Status.NO_DRIVER_ANSWER: _("No driver answered. A person will help you: call %(hotline)s."),
+    # These three end with the hotline: call_a_person() says whether a person answers now.
+    Status.NO_CAR: _("No car was found."),
+    Status.NO_DRIVER_ANSWER: _("No driver answered."),
     Status.DRIVER_CANCELLED: _("The driver cancelled. We are asking for another car."),
-    Status.DRIVER_NO_SHOW: _("The driver did not come. A person will help you: call %(hotline)s."),
+    Status.DRIVER_NO_SHOW: _("The driver did not come."),
     Status.PASSENGER_NO_SHOW: _("The driver could not find you and has left."),
     Status.CANCELLED: _("This taxi was cancelled."),
 }
@@ -83,8 +86,8 @@ def state_words(ride):
             "time": timezone.localtime(ride.pickup_at).strftime("%H:%M")
         }
     words = str(_STATE_WORDS[status])
-    if "%(hotline)s" in words:
-        words = words % {"hotline": hotline_number()}
+    if status in NEEDS_A_PERSON:
+        words = f"{words} {call_a_person()}"
     return words
 
 
@@ -180,7 +183,5 @@ def sorry_text(ride, status):
     The ride is marked as needing help as well, so the assisted channel calls back; the
     message asks for no reply, because nothing reads replies to a text.
     """
-    offer = gettext("Call %(hotline)s and a person will help you.") % {
-        "hotline": hotline_number(ride.resident.language)
-    }
+    offer = call_a_person(ride.resident.language)
     return gettext("%(sorry)s %(offer)s") % {"sorry": str(SORRY[status]), "offer": offer}

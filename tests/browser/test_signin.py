@@ -58,3 +58,28 @@ def test_a_wrong_code_shows_the_error_summary_with_focus(browser, portal_url, dj
         assert page.title().startswith("错误")
         assert page.evaluate("document.activeElement.className") == "error-summary"
         _no_axe_violations(page, True)
+
+
+def test_a_new_code_past_the_hourly_cap_is_refused_in_words_and_the_last_code_still_works(
+    browser, portal_url, django_db_blocker
+):
+    phone = "+8613900005504"
+    with new_tab(browser) as page:
+        visit(page, portal_url, "/signin/?next=/services/")
+        page.fill("#id_phone", "139 0000 5504")
+        page.click("button.button-action")
+        # The server's cap: SIGNIN_CODES_PER_NUMBER_PER_CLIENT, 5 codes an hour.
+        for _ in range(4):
+            page.click("button[value=resend]")
+            assert page.get_attribute("[data-code-status]", "data-code-status") == "sent"
+        last_code = _code_sent_to(phone, django_db_blocker)
+        page.click("button[value=resend]")
+
+        status = page.locator("[data-code-status]")
+        assert status.get_attribute("data-code-status") == "refused"
+        assert "没有发新的验证码" in status.inner_text()
+        assert "请用最近收到的那个验证码" in status.inner_text()
+        assert _code_sent_to(phone, django_db_blocker) == last_code  # nothing new went out
+        page.fill("#id_code", last_code)
+        page.click("button.button-action")
+        assert page.url == portal_url + "/signin/welcome/name/"

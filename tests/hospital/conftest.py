@@ -192,3 +192,10 @@ def other_patient(neighbour):
     """李先生, with his name and ID number on file."""
     api.save_identity(Acting.by_resident(neighbour), "李建国", id_number("31010419480202456"))
     return neighbour
+
+
+@pytest.fixture(autouse=True)
+def desk_open_round_the_clock(settings):
+    """Messages that offer a person say whether one answers now (content.hotline.call_a_person):
+    here the help desk is open at any hour the tests run; tests of a closed desk set hours."""
+    settings.ASSIST_HOURS_WORKDAY = settings.ASSIST_HOURS_DAY_OFF = (0, 24)

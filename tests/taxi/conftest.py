@@ -50,6 +50,7 @@ def taxi_settings(settings):
     settings.TAXI_PROVIDER = "tests.taxi.conftest.QuietProvider"
     settings.TAXI_SIMULATION = "found"
     settings.TAXI_SIMULATION_DELAY_SECONDS = 0
+    settings.TAXI_SIMULATION_MINUTE_SECONDS = 0
     backend_for.cache_clear()
     memory.reset()
     QuietProvider.reset()
@@ -178,3 +179,10 @@ def ride(at_home, dispatch, committed):
     booked.refresh_from_db()
     assert booked.status == Status.LOOKING
     return booked
+
+
+@pytest.fixture(autouse=True)
+def desk_open_round_the_clock(settings):
+    """Messages that offer a person say whether one answers now (content.hotline.call_a_person):
+    here the help desk is open at any hour the tests run; tests of a closed desk set hours."""
+    settings.ASSIST_HOURS_WORKDAY = settings.ASSIST_HOURS_DAY_OFF = (0, 24)

@@ -100,6 +100,19 @@ def test_no_driver_answered_offers_a_person_too(at_home):
     assert "Call 962 200 and a person will help you." in taxi_messages(at_home)[-1].body
 
 
+def test_at_night_no_car_says_when_a_person_calls_back_not_that_one_helps_now(
+    at_home, at, settings
+):
+    settings.ASSIST_HOURS_WORKDAY, settings.ASSIST_HOURS_DAY_OFF = (8, 20), (9, 17)
+    at(2026, 11, 20, 22, 30)  # Friday night: the desk opens Saturday at 9:00
+    ride = book(at_home)
+    event(ride, "no_car")
+    told = taxi_messages(at_home)[-1].body
+    assert "a person will help you" not in told
+    assert "the help desk is closed now, and a person will call you back after tomorrow 9:00" in told
+    assert len(told) <= 160
+
+
 def test_a_driver_who_does_not_come_means_a_person_helps(at_home):
     ride = book(at_home)
     event(ride, "car_found", **CAR)
