@@ -7,6 +7,7 @@ four a menu, 0 for a person). ``*`` repeats what was just said; 0 is a person fr
 
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 TAXI, APPOINTMENT, PERSON = "taxi", "appointment", "person"
@@ -36,7 +37,7 @@ CHOICES = (
     Choice(
         APPOINTMENT,
         ("2",),
-        ("预约", "挂号", "看病", "医院", "appointment", "hospital"),
+        ("挂号", "预约", "看病", "医院", "appointment", "hospital"),
         _("Hear your next hospital appointment"),
         _("To hear your next hospital appointment, press 2, or say appointment."),
     ),
@@ -74,7 +75,13 @@ def speech_hints():
 
 def for_pages():
     """The menu as the "by phone" pages show it: (keys, label, a word to say) per choice."""
+    english = (translation.get_language() or "").startswith("en")
     return [
-        {"keys": " / ".join(choice.keys), "label": choice.label, "say": choice.words[0]}
+        {"keys": " / ".join(choice.keys), "label": choice.label, "say": _word(choice, english)}
         for choice in CHOICES
     ]
+
+
+def _word(choice, english):
+    """The first word the recogniser knows in the page's language (it hears both)."""
+    return next(word for word in choice.words if word.isascii() == english)

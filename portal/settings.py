@@ -411,6 +411,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A form sent with an out-of-date token: the portal's own page, in the page's language, with
+# a button back to the form (not Django's bare page).
+CSRF_FAILURE_VIEW = "portal.design.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

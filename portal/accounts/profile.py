@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -39,6 +40,22 @@ class EmergencyForm(_ItemForm):
             ) from None
 
 
+class LanguageForm(_ItemForm):
+    """Each language named in itself, marked with its language for screen readers."""
+
+    class Meta:
+        model = User
+        fields = ["language"]
+        widgets = {"language": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            (code, format_html('<span lang="{}">{}</span>', code, name))
+            for code, name in self.fields["language"].choices
+        ]
+
+
 class HomeForm(_ItemForm):
     """The address for drivers, and the street chosen from the list (it decides the centre)."""
 
@@ -64,7 +81,7 @@ ITEMS = {
     "name": (_("How to address me"), _form(["preferred_name"]), ["preferred_name"]),
     "language": (
         _("Language"),
-        _form(["language"], {"language": forms.RadioSelect}),
+        LanguageForm,
         ["language"],
     ),
     "notify": (
@@ -86,6 +103,8 @@ def _value(user, field):
     value = getattr(user, field)
     if field == "street":
         return value.full_name if value else ""
+    if field == "language":  # a language's name in that language, marked so (WCAG 3.1.2)
+        return format_html('<span lang="{}">{}</span>', value, user.get_language_display())
     display = getattr(user, f"get_{field}_display", None)
     if display:
         return display()
@@ -96,8 +115,8 @@ def _value(user, field):
 
 def _summary(user, slug):
     fields = ITEMS[slug][2]
-    values = [str(_value(user, field)) for field in fields]
-    return "; ".join(value for value in values if value) or _("Not given")
+    values = [_value(user, field) for field in fields]
+    return format_html_join("; ", "{}", ((value,) for value in values if value)) or _("Not given")
 
 
 @resident_required

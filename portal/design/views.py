@@ -1,4 +1,5 @@
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
@@ -34,3 +35,21 @@ def display_settings(request):
     else:
         form = DisplayForm(initial={**display_for(request), "next": request.GET.get("next", "")})
     return render(request, "design/display_settings.html", {"form": form})
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the form was sent with an out-of-date or missing security token.
+
+    Nothing was done. The portal's own page, in the page's language (LocaleMiddleware has run),
+    with a big button back to the form (the Referer, when it is this site) or else home. The
+    form shown again carries a fresh token, so pressing its button then works.
+    """
+    back = request.META.get("HTTP_REFERER", "")
+    same_site = bool(back) and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    context = {
+        "back_url": back if same_site else reverse("wagtail_serve", args=[""]),
+        "back_to_form": same_site,
+    }
+    return render(request, "403_csrf.html", context, status=403)

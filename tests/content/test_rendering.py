@@ -49,7 +49,7 @@ def test_the_home_page_shows_the_tiles_in_the_order_editors_chose(client):
 
 def test_a_service_page_says_how_to_do_it_by_phone_and_at_a_centre(client):
     html = client.get("/services/hospital/").content.decode()
-    assert "按 2 或说“预约”" in html
+    assert "按 2 或说“挂号”" in html
     assert "静安寺街道社区服务中心" in html and 'href="tel:02162001001"' in html
     assert 'class="steps"' in html
 
@@ -61,7 +61,10 @@ def test_the_phone_menu_on_the_pages_is_the_one_the_line_plays(client):
         html = client.get(path).content.decode()
         assert "data-phone-menu" in html, path
         for choice in phone_menu.CHOICES:
-            assert f"按 {' / '.join(choice.keys)} 或说“{choice.words[0]}”" in html, path
+            word = next(word for word in choice.words if not word.isascii())
+            assert f"按 {' / '.join(choice.keys)} 或说“{word}”" in html, path
+    english = client.get("/en/by-phone/").content.decode()
+    assert "Press 1 or say “taxi”" in english
 
 
 def test_english_pages_show_the_english_help_channels(client):

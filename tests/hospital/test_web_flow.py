@@ -557,3 +557,27 @@ def test_the_slip_says_how_the_code_was_sent_only_when_it_was(
     page = signed_in.get(slip).content.decode()
     assert "We are calling you to read the code out." in page
     assert "by text message" not in page
+
+
+def test_booked_at_night_the_check_page_offers_no_cancel_deadline_that_has_passed(
+    signed_in, hospital, medicine, at
+):
+    at(2026, 11, 22, 22, 30)  # Sunday night, for Monday morning: cancelling closed at 18:00
+    _, html = walk_to_check(signed_in, hospital, medicine)
+    assert "You can cancel until" not in html
+    assert "Once booked, it cannot be cancelled on the website" in html
+    # quiet hours hold the text with the code: the page says when it goes
+    assert "So as not to wake you, the code goes to your phone at 8:00." in html
+    assert "You get a code by text message." not in html
+
+
+def test_by_day_the_check_page_says_how_the_code_comes(
+    signed_in, with_identity, hospital, medicine
+):
+    _, html = walk_to_check(signed_in, hospital, medicine)
+    assert "You get a code by text message." in html
+    with_identity.notify_by = "voice"
+    with_identity.save(update_fields=["notify_by"])
+    html = signed_in.get(ENGLISH + "check/").content.decode()
+    assert "We will call you and read the code out." in html
+    assert "by text message" not in html

@@ -23,6 +23,8 @@ from portal.accounts.decorators import resident_required
 from portal.acting import Acting
 from portal.channels import Channel
 from portal.consent.api import ConsentRequired
+from portal.notifications import api as notify
+from portal.notifications.models import Purpose
 from services.hospital import api
 from services.hospital import flow as visit
 from services.hospital.forms import ChoiceForm, IdentityForm, PatientForm
@@ -367,9 +369,15 @@ def _check_page(request, answers, refusal=None):
     identity = api.identity_of(answers.patient)
     # The hospital's own deadline (its rule, as data), not a fixed "the evening before".
     cancel_deadline = timezone.localtime(api.cancel_deadline(answers.session))
+    code_goes_at = notify.goes_at(Purpose.HOSPITAL)  # after quiet hours, when booked at night
     context = {
         "cancel_deadline": cancel_deadline,
         "cancel_day": day_words(cancel_deadline.date()),
+        # Booked late (at night for tomorrow morning), the deadline may already have passed.
+        "cancel_deadline_passed": cancel_deadline <= timezone.now(),
+        "code_by_voice": answers.patient.notify_by == "voice",
+        "code_goes_at": timezone.localtime(code_goes_at),
+        "code_waits": code_goes_at > timezone.now(),
         "rows": _check_rows(answers),
         "identity": identity,
         "key": answers.flow["key"],
@@ -395,7 +403,12 @@ def check(request):
     return _check_page(request, answers, refusal)
 
 
-@resident_required
+# Signed out by the time the button is pressed: after signing in, the check page (a GET page)
+# is shown afresh, nothing booked, the POST not replayed. The answers live in the session: if
+# they ended with it, the check page sends the resident on to the first question still to
+# answer (usually the hospital; "who" first for someone family let book for them), the
+# earliest page of the flow that can be shown afresh.
+@resident_required(return_to="hospital:check")
 @require_POST
 def confirm(request):
     """The one button that books. The visit's key makes a double tap one appointment."""
