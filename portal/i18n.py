@@ -1,12 +1,14 @@
 """Compile and check the gettext catalogues without needing GNU gettext installed.
 
     python -m portal.i18n compile   # .po -> .mo for every language (make run/test do this)
-    python -m portal.i18n check     # fails if a Chinese string is missing or fuzzy
+    python -m portal.i18n check     # fails if a Chinese string is missing, fuzzy or has ASCII
+                                    # punctuation where Chinese takes full-width
 
 Chinese is the residents' default language, so an English sentence leaking onto a
 Chinese page is a bug; ``check`` is what CI runs after ``makemessages``.
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -14,6 +16,10 @@ import polib
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 REQUIRED_COMPLETE = ["zh_Hans"]
+# Chinese text takes full-width punctuation (，。：；？！（）): ASCII punctuation touching a
+# Chinese character is a slip ("例如 春节." or "(20 像素)"); times like 8:00 are digits.
+HAN = r"[\u3400-\u9fff]"
+ASCII_PUNCTUATION_IN_CHINESE = re.compile(rf"{HAN}[,.:;?!()]|[,:;?!()]{HAN}")
 
 
 def catalogues():
@@ -36,6 +42,10 @@ def problems():
                 found.append(f"{po_path}: untranslated: {entry.msgid!r}")
             for entry in catalogue.fuzzy_entries():
                 found.append(f"{po_path}: fuzzy: {entry.msgid!r}")
+            for entry in catalogue.translated_entries():
+                for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+                    if ASCII_PUNCTUATION_IN_CHINESE.search(text):
+                        found.append(f"{po_path}: ASCII punctuation in Chinese: {text!r}")
     return found
 
 
