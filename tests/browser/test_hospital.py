@@ -118,6 +118,14 @@ def test_booking_takes_four_choices_then_the_slip_prints_and_cancels(
         submit(page, "main button.button-action")
         assert SLIP_PATH.search(page.url)
         assert page.locator("main form[action$='/cancel/']").count() == 0
+        # A cancelled slip says so first, large, and shows nothing to take to the hospital.
+        assert page.locator("main [data-cancelled]").inner_text().strip() == "已取消"
+        size = "node => parseFloat(getComputedStyle(node).fontSize)"
+        assert page.locator("main [data-cancelled]").evaluate(size) >= 2 * page.locator(
+            "body"
+        ).evaluate(size)
+        for gone in (".slip-code", ".slip-qr", "[data-print]"):
+            assert page.locator(gone).count() == 0, gone
     with django_db_blocker.unblock():
         from services.hospital.models import Appointment
 

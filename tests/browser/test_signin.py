@@ -83,3 +83,20 @@ def test_a_new_code_past_the_hourly_cap_is_refused_in_words_and_the_last_code_st
         page.fill("#id_code", last_code)
         page.click("button.button-action")
         assert page.url == portal_url + "/signin/welcome/name/"
+
+
+def test_mine_is_one_tap_from_the_home_page_and_the_help_bar_and_lists_my_things(
+    browser, portal_url, django_db_blocker
+):
+    from tests.browser.helpers import sign_in
+
+    with new_tab(browser) as page:
+        sign_in(page, portal_url, "+8613900005505", django_db_blocker, "/")
+        page.click("main a[href='/my/']")
+        assert page.url == portal_url + "/my/"
+        labels = page.locator("[data-mine] a").all_inner_texts()
+        for name in ("我的叫车", "我的挂号", "我的求助", "我的信息"):
+            assert any(name in label for label in labels), (name, labels)
+        page.goto(portal_url + "/services/")
+        page.click("#help-bar a[href='/my/']")
+        assert page.url == portal_url + "/my/"
