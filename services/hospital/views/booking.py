@@ -31,6 +31,7 @@ from services.hospital.forms import ChoiceForm, IdentityForm, PatientForm
 from services.hospital.models import Department, Hospital, Session
 from services.hospital.views.words import (
     day_words,
+    district_words,
     doctor_words,
     places_words,
     session_words,
@@ -221,11 +222,12 @@ def choose_hospital(request):
     last_used = api.last_used_hospital(request.user)
     rest = [hospital for hospital in hospitals if hospital != last_used]
     districts = [
-        (district, list(group))
+        (district_words(district), list(group))
         for district, group in itertools.groupby(rest, key=lambda h: h.district)
     ]
     context = {
         "last_used": last_used,
+        "last_used_district": last_used and district_words(last_used.district),
         "districts": districts,
         "chosen": answers.flow.get("hospital"),
         "back_url": _back_url(answers, "hospital"),

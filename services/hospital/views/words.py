@@ -5,6 +5,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.areas.models import District
+
 
 def day_words(day, today=None):
     """A day as residents say it: "Tomorrow, Thursday 26 November"."""
@@ -45,3 +47,10 @@ def doctor_words(doctor):
     if doctor is None:
         return ""
     return f"{doctor.name} ({doctor.title})" if doctor.title else doctor.name
+
+
+def district_words(name):
+    """A hospital's district (kept in Chinese, 静安区) as the page's language says it: the
+    district list's English name on English pages, when there is one."""
+    district = District.objects.filter(name=name).first()
+    return str(district) if district else name
