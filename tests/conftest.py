@@ -49,6 +49,18 @@ def celery_in_process(request):
 
 
 @pytest.fixture(autouse=True)
+def taxi_simulation_at_once(settings):
+    """The simulated taxi company plays its whole script the moment the order starts.
+
+    Its real timings (a car in tens of seconds, at the door in minutes) are for demos; tests
+    that book a taxi test what follows each step, not the waiting. The timings' own tests
+    (tests/taxi/test_simulated_timings.py) set them back.
+    """
+    settings.TAXI_SIMULATION_DELAY_SECONDS = 0
+    settings.TAXI_SIMULATION_MINUTE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with empty caches: sign-in limits, the poller's marks and the
     hourly message counts are the caches', and one test's must not limit the next."""

@@ -278,7 +278,11 @@ def ride_status(ride):
     link or ""), ``minutes_away`` (or None), ``pickup_address``, ``pickup_note``,
     ``destination``, ``pickup_at`` (ISO time or None), ``active``, ``final``, ``can_cancel``
     and ``needs_help`` (no car came: a person should help).
+
+    Reading it first brings ``ride`` up to date with what its provider would have said by now
+    (the simulated company in the embedded default, which has no worker to speak later).
     """
+    _catch_up(ride)
     status = Status(ride.status)
     has_car = status in (Status.CAR_FOUND, Status.ARRIVED, Status.ON_TRIP)
     minutes = ride.minutes_away if status == Status.CAR_FOUND else None
@@ -316,6 +320,14 @@ def active_ride(resident):
 
 # ---------------------------------------------------------------------------------------------
 # Inside
+
+
+def _catch_up(ride):
+    if ride.is_final:
+        return
+    provider = get_provider()
+    if provider.name == ride.provider and provider.catch_up(ride):
+        ride.refresh_from_db()
 
 
 def _tap_key_taken():

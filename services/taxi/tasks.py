@@ -104,7 +104,11 @@ def cancel_at_provider(self, ride_id, reason=""):
 
 @shared_task(name="taxi.simulate_step", ignore_result=True)
 def simulate_step(order_id, reference, script, step):
-    """The simulated provider's next event; schedules the one after while the ride goes on."""
+    """The simulated provider's next event; schedules the one after while the ride goes on.
+
+    Used with a worker only: in-process, countdowns are ignored, so the provider plays what
+    is due when the ride is read instead (``SimulatedProvider.catch_up``).
+    """
     from services.taxi.providers import simulated
 
     if step >= len(simulated.SCRIPTS[script]):
@@ -114,8 +118,11 @@ def simulate_step(order_id, reference, script, step):
     ride = Ride.objects.filter(pk=int(reference.split("-")[1])).first()
     if ride is None or ride.is_final or ride.dispatch_key != reference:
         return
+    if step + 1 >= len(simulated.SCRIPTS[script]):
+        return
     simulate_step.apply_async(
-        args=[order_id, reference, script, step + 1], countdown=simulated.delay_seconds()
+        args=[order_id, reference, script, step + 1],
+        countdown=simulated.wait_before(reference, script, step + 1),
     )
 
 

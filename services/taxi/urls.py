@@ -1,6 +1,6 @@
 from django.urls import path
 
-from services.taxi import views
+from services.taxi import family_views, views
 
 app_name = "taxi"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("choose/when/", views.question, {"step": "when"}, name="choose_when"),
     path("choose/notes/", views.question, {"step": "notes"}, name="choose_notes"),
     path("choose/check/", views.check, name="choose_check"),
+    path("family/", family_views.who, name="family"),
+    path("family/<int:resident_id>/", family_views.for_resident, name="for_resident"),
     path("rides/", views.rides, name="rides"),
     path("rides/<int:ride_id>/", views.ride, name="ride"),
     path("rides/<int:ride_id>/status.json", views.ride_status_json, name="ride_status"),

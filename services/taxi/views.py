@@ -18,7 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portal.accounts import api as accounts
 from portal.accounts.decorators import resident_required
 from portal.acting import Acting
-from services.taxi import api, flow
+from portal.channels import Channel
+from portal.consent.api import ConsentRequired
+from services.taxi import api, family, flow
 from services.taxi.forms import (
     ConfirmForm,
     DestinationForm,
@@ -40,10 +42,17 @@ QUESTIONS = {
 }
 
 
-def _own_ride(request, ride_id):
-    ride = get_object_or_404(Ride, pk=ride_id)
-    if ride.resident_id != request.user.pk:
+def _visible_ride(request, ride_id, *, looking=True):
+    """The ride if it is the signed-in resident's, or a family member's who may call taxis
+    for its resident (their look is in the resident's log when ``looking``); else 404."""
+    ride = get_object_or_404(Ride.objects.select_related("resident"), pk=ride_id)
+    if ride.resident_id == request.user.pk:
+        return ride
+    consent = family.allowed(request.user, ride.resident)
+    if consent is None:
         raise Http404
+    if looking:
+        family.record_look(request.user, ride.resident, consent)
     return ride
 
 
@@ -52,7 +61,7 @@ def _own_ride(request, ride_id):
 _KEY = re.compile(r"[A-Za-z0-9_-]{1,80}")
 
 
-def _posted_key(request):
+def posted_key(request):
     """The tap's key from the form, or "" when it is missing or not one of ours.
 
     A garbled or forged key (blank, too long, or with characters such as NUL that PostgreSQL
@@ -65,14 +74,19 @@ def _posted_key(request):
 @resident_required
 @require_http_methods(["GET", "POST"])
 def start(request):
-    """The one tap: a single button that calls a taxi to the resident's home."""
+    """The one tap: a single button that calls a taxi to the resident's home.
+
+    Someone whose family lets them call taxis for them also finds a link for each.
+    """
+    allowing = family.residents_allowing(request.user)
     if not request.user.home_address:
-        return redirect("taxi:home_address")
+        # No home of their own here: most likely calling for family, so ask whom it is for.
+        return redirect("taxi:family" if allowing else "taxi:home_address")
     if request.method == "POST":
         try:
             ride = api.request_ride(
                 Acting.by_resident(request.user),
-                idempotency_key=_posted_key(request) or uuid.uuid4().hex,
+                idempotency_key=posted_key(request) or uuid.uuid4().hex,
             )
         except api.RideAlreadyActive as refusal:
             return redirect("taxi:ride", ride_id=refusal.ride.pk)
@@ -82,10 +96,11 @@ def start(request):
                 "error": str(refusal),
                 "key": uuid.uuid4().hex,
                 "active": api.active_ride(request.user),
+                "family": allowing,
             }
             return render(request, "taxi/start.html", context)
         return redirect("taxi:ride", ride_id=ride.pk)
-    context = {"key": uuid.uuid4().hex, "active": api.active_ride(request.user)}
+    context = {"key": uuid.uuid4().hex, "active": api.active_ride(request.user), "family": allowing}
     return render(request, "taxi/start.html", context)
 
 
@@ -122,33 +137,41 @@ def rides(request):
 @require_GET
 def ride(request, ride_id):
     """The big status page; it refreshes itself with JavaScript, or by the refresh button."""
-    ride = _own_ride(request, ride_id)
-    return render(request, "taxi/ride.html", {"ride": ride, "status": api.ride_status(ride)})
+    ride = _visible_ride(request, ride_id)
+    return render(request, "taxi/ride.html", _ride_context(request, ride))
+
+
+def _ride_context(request, ride, **more):
+    for_someone = ride.resident if ride.resident_id != request.user.pk else None
+    return {"ride": ride, "status": api.ride_status(ride), "for_someone": for_someone, **more}
 
 
 @resident_required
 @require_GET
 def ride_status_json(request, ride_id):
     """The status page's data, for live updates with JavaScript."""
-    return JsonResponse(api.ride_status(_own_ride(request, ride_id)))
+    # The page polls every few seconds: its own look is in the log once, not each poll.
+    return JsonResponse(api.ride_status(_visible_ride(request, ride_id, looking=False)))
 
 
 @resident_required
 @require_http_methods(["GET", "POST"])
 def cancel(request, ride_id):
     """One question, yes or no; then the status page (cancelled, or why it could not be)."""
-    ride = _own_ride(request, ride_id)
+    ride = _visible_ride(request, ride_id, looking=False)
     answer = request.POST.get("answer") if request.method == "POST" else None
     if answer == "no":
         return redirect("taxi:ride", ride_id=ride.pk)
     if answer != "yes":
         status = api.ride_status(ride)
         return render(request, "taxi/cancel.html", {"ride": ride, "status": status})
+    # The resident, or a family member who may call taxis for them (told to the resident).
+    acting = Acting.for_resident(ride.resident, request.user, channel=Channel.WEB)
+    reason = "resident" if not acting.on_behalf else "family"
     try:
-        api.cancel_ride(ride, acting=Acting.by_resident(request.user), reason="resident")
-    except api.NotCancellable as refused:  # the car arrived, or the trip began, meanwhile
-        context = {"ride": ride, "status": api.ride_status(ride), "refusal": str(refused)}
-        return render(request, "taxi/ride.html", context)
+        api.cancel_ride(ride, acting=acting, reason=reason)
+    except (api.NotCancellable, ConsentRequired) as refused:  # changed meanwhile
+        return render(request, "taxi/ride.html", _ride_context(request, ride, refusal=str(refused)))
     return redirect("taxi:ride", ride_id=ride.pk)
 
 
@@ -238,10 +261,10 @@ def _next_step(state, resident, step, changing):
 @require_http_methods(["GET", "POST"])
 def check(request):
     """Check your answers, each with a change link; one button books the taxi."""
-    posted_key = _posted_key(request) if request.method == "POST" else ""
-    if posted_key:
+    tapped = posted_key(request) if request.method == "POST" else ""
+    if tapped:
         # A second tap of the confirm button, after the first booked: that ride.
-        booked = api.history(request.user).filter(idempotency_key=posted_key).first()
+        booked = api.history(request.user).filter(idempotency_key=tapped).first()
         if booked is not None:
             return redirect("taxi:ride", ride_id=booked.pk)
     if away := _away_from_choices(request):
@@ -252,7 +275,7 @@ def check(request):
         return redirect(_step_url(missing))
     form = ConfirmForm(initial={"key": state["key"]})
     # A check page left open from another visit books nothing: it shows this visit's answers.
-    if request.method == "POST" and posted_key == state["key"]:
+    if request.method == "POST" and tapped == state["key"]:
         form = ConfirmForm({"key": state["key"]})
         form.is_valid()  # bound and cleaned, so a refusal can be added as its error
         _label, address, note = flow.pickup_place(state, request.user)

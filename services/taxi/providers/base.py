@@ -106,6 +106,14 @@ class DispatchProvider:
         """
         raise NotImplementedError
 
+    def catch_up(self, ride):
+        """Apply what this provider would have reported about ``ride`` by now; True if changed.
+
+        Called whenever a ride's status is read. A real company sends webhooks (and is polled),
+        so there is nothing to do; the simulated one, run in-process, plays its due events.
+        """
+        return False
+
     def verify_webhook(self, request):
         """True if ``request`` really comes from this provider (its signature is right)."""
         return False
