@@ -116,7 +116,10 @@ def test_the_choice_pages_offer_what_the_api_offers(signed_in, hospital, medicin
     signed_in.get(ENGLISH)
     html = signed_in.get(ENGLISH + "choose/hospital/").content.decode()
     assert "Ruijin Hospital" in html and "Huashan Hospital" in html
-    assert html.index("静安区") < html.index("黄浦区")  # by district
+    # by district, named in the page's language
+    assert html.index("Jing&#x27;an District") < html.index("Huangpu District")
+    chinese = signed_in.get("/hospital/choose/hospital/").content.decode()
+    assert chinese.index("静安区") < chinese.index("黄浦区")
     signed_in.post(ENGLISH + "choose/hospital/", {"choice": hospital.pk})
     html = signed_in.get(ENGLISH + "choose/department/").content.decode()
     assert "Fever, cough, high blood pressure" in html

@@ -109,7 +109,9 @@ def test_at_night_no_car_says_when_a_person_calls_back_not_that_one_helps_now(
     event(ride, "no_car")
     told = taxi_messages(at_home)[-1].body
     assert "a person will help you" not in told
-    assert "the help desk is closed now, and a person will call you back after tomorrow 9:00" in told
+    assert (
+        "the help desk is closed now, and a person will call you back after tomorrow 9:00" in told
+    )
     assert len(told) <= 160
 
 
