@@ -8,6 +8,8 @@ class AssistConfig(AppConfig):
 
     def ready(self):
         from assist import (  # noqa: F401 - listens to the services; registers its forgetting
+            closing,  # what closing an account erases
+            my_data,  # and what a resident's data download holds
             receivers,
             retention,
         )

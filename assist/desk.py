@@ -27,6 +27,8 @@ from portal.acting import Acting
 from portal.audit.api import record_view
 from portal.channels import Channel
 from portal.consent.models import GivenVia, Scope
+from portal.privacy import agreements
+from portal.privacy.models import Purpose
 from portal.ratings import api as ratings
 from services.taxi import api as taxi
 
@@ -79,8 +81,23 @@ class ConsentForm(forms.Form):
     )
 
 
+class AgreementForm(forms.Form):
+    """The resident's own yes or no, said on the phone or at the counter, to the portal
+    keeping a kind of sensitive data (read the question out first)."""
+
+    purpose = forms.ChoiceField(
+        label=_("Which question"), choices=Purpose.choices, widget=forms.RadioSelect
+    )
+    answer = forms.ChoiceField(
+        label=_("Their answer"),
+        choices=[("yes", _("Yes, they agree")), ("no", _("No"))],
+        widget=forms.RadioSelect,
+    )
+
+
 # What the holder may do on a request's page: the action sent, and its form.
 ACTIONS = {
+    "agreement": AgreementForm,
     "consent": ConsentForm,
     "taxi": TaxiForm,
     "note": NoteForm,
@@ -202,6 +219,10 @@ def request_page(request, request_id):
             "rating_form": RatingForm(),
             "may_print": may_print(help_request, user),
             "tries": api.tries_without_answer(help_request),
+            "agreements": [
+                {**answer, "asks": agreements.question(answer["purpose"]).asks}
+                for answer in agreements.answers_of(help_request.resident)
+            ],
         },
     )
 
@@ -283,4 +304,13 @@ def _do(action, help_request, user, data):
         )
     elif action == "consent":
         api.record_consent(help_request, user, data["scope"], data["given_via"])
+        api.renew(help_request, user)
+    elif action == "agreement":
+        agreements.record_answer(
+            help_request.resident,
+            data["purpose"],
+            data["answer"] == "yes",
+            channel=_desk_channel(user),
+            recorded_by=user,
+        )
         api.renew(help_request, user)

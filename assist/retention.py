@@ -1,30 +1,53 @@
-"""Closed requests keep what was written about the resident for ``ASSIST_KEEP_DAYS`` only."""
+"""How long the help desk and the phone line keep what residents told them.
 
-from datetime import timedelta
+- Closed requests for help keep what was written about the resident for ``ASSIST_KEEP_DAYS``
+  after closing; then the notes are blanked and the rest stays (anonymised, not deleted: the
+  supervisors' numbers count requests by kind, topic, street and outcome for years).
+- Texts residents sent to the portal's number, and the questions asked by text, are deleted
+  ``KEEP_MESSAGES_DAYS`` after they came or ran out, like the outbox's texts: what was done
+  because of them is in the audit log and the records themselves.
+"""
 
-from django.conf import settings
-from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
-from assist.models import HelpRequest, RequestEvent, State
-from portal.retention import register
+from assist.models import HelpRequest, InboundText, RequestEvent, State, TextQuestion
+from portal.retention import ANONYMISED, DELETED, register
 
 
-@register("help requests")
-def forget_closed_requests(now):
-    """Delete the notes of requests closed more than ``ASSIST_KEEP_DAYS`` ago; return how many.
+@register(
+    "help requests",
+    label=_("help request notes"),
+    days="ASSIST_KEEP_DAYS",
+    action=ANONYMISED,
+)
+def forget_closed_requests(cutoff, batches):
+    """Blank the notes of requests closed before ``cutoff``, and their timelines' notes.
 
     What stays is what the numbers need and holds nothing said about the person: kind, topic,
-    channel, street, times, outcome, and who did what when.
+    channel, street, times, outcome, and who did what when. One transaction per batch of
+    requests; the count is of requests.
     """
-    cutoff = now - timedelta(days=settings.ASSIST_KEEP_DAYS)
     due = HelpRequest.objects.filter(
         state=State.CLOSED, closed_at__lt=cutoff, forgotten_at__isnull=True
     )
-    count = 0
-    for request in due.only("pk"):
-        with transaction.atomic():
-            RequestEvent.objects.filter(request=request).update(note="")
-            count += HelpRequest.objects.filter(pk=request.pk, forgotten_at__isnull=True).update(
-                note="", forgotten_at=now
-            )
-    return count
+
+    def blank(pks):
+        events = RequestEvent.objects.filter(request_id__in=pks).exclude(note="").update(note="")
+        batches.note(RequestEvent, events)
+        count = due.filter(pk__in=pks).order_by().update(note="", forgotten_at=batches.now)
+        batches.note(HelpRequest, count)
+        return count
+
+    batches.run(due, blank)
+
+
+@register(
+    "texts received",
+    label=_("your texts"),
+    days="KEEP_MESSAGES_DAYS",
+    action=DELETED,
+)
+def forget_old_texts(cutoff, batches):
+    """Delete texts received before ``cutoff``, and text questions that ran out before it."""
+    batches.delete(InboundText.objects.filter(received_at__lt=cutoff))
+    batches.delete(TextQuestion.objects.filter(expires_at__lt=cutoff))

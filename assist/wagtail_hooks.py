@@ -7,9 +7,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from assist import desk, desk_hospital, desk_slip
+from assist import desk, desk_closing, desk_hospital, desk_slip
 from assist.models import CalendarDay
 from portal.accounts.roles import ACT_FOR_RESIDENT
+from portal.design.wagtail_hooks import yes_no_column
 
 
 @hooks.register("register_admin_urls")
@@ -30,6 +31,11 @@ def desk_urls():
             desk_hospital.book_hospital,
             name="assist_desk_hospital",
         ),
+        path(
+            "desk/<int:request_id>/close-account/",
+            desk_closing.close_account,
+            name="assist_desk_close_account",
+        ),
     ]
 
 
@@ -49,7 +55,7 @@ class CalendarDayViewSet(SnippetViewSet):
     menu_label = _("Holidays and make-up days")
     add_to_admin_menu = True
     menu_order = 270
-    list_display = ["day", "name", "is_workday"]
+    list_display = ["day", "name", yes_no_column(CalendarDay, "is_workday")]
     copy_view_enabled = False
 
 

@@ -29,18 +29,24 @@ class TileBlock(blocks.StructBlock):
 
     label = blocks.CharBlock(
         max_length=20,
+        label=_("Words on the tile"),
         help_text=_("At most 6 Chinese characters (16 letters in English), e.g. 叫车."),
     )
     icon = blocks.ChoiceBlock(
-        choices=ICON_CHOICES, default="info", help_text=_("A picture shown above the label.")
+        choices=ICON_CHOICES,
+        default="info",
+        label=_("Icon"),
+        help_text=_("A picture shown above the label."),
     )
     service = blocks.ChoiceBlock(
         choices=SERVICE_CHOICES,
         required=False,
+        label=_("Built-in service"),
         help_text=_("Optional. A built-in service to start straight away."),
     )
     page = blocks.PageChooserBlock(
         required=False,
+        label=_("Page"),
         help_text=_("The page to open (also used while the built-in service is not available)."),
     )
 
@@ -65,6 +71,12 @@ class TileBlock(blocks.StructBlock):
 class ElderImageBlock(ImageBlock):
     """An image whose alt text is checked by our content rules."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail's ImageBlock leaves its chooser unlabelled (shown as the English "Image").
+        chooser = self.child_blocks["image"]
+        chooser.meta.label = chooser.label = _("Image")
+
     def clean(self, value):
         value = super().clean(value)
         if value is not None and not getattr(value, "decorative", False):
@@ -78,9 +90,12 @@ class ByPhoneBlock(blocks.StructBlock):
     """How to do this service by phone."""
 
     hotline = SnippetChooserBlock(
-        "content.Hotline", help_text=_("The line residents call for this service.")
+        "content.Hotline",
+        label=_("Hotline"),
+        help_text=_("The line residents call for this service."),
     )
     what_to_say = blocks.TextBlock(
+        label=_("What to do on the line"),
         help_text=_(
             "What to do on the line for this service, with the keys of the hotline's menu "
             "(shown under it on the page), e.g. 按 2 听您下一次的预约。"
@@ -94,6 +109,9 @@ class ByPhoneBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
+        hotline = value.get("hotline")
+        # In the page's language, never a copy still holding the other language's words.
+        context["hotline"] = hotline.for_reader() if hotline else None
         context["phone_menu"] = phone_menu()
         return context
 
@@ -102,12 +120,17 @@ class AtCentreBlock(blocks.StructBlock):
     """How to do this service at a community service centre."""
 
     what_to_do = blocks.TextBlock(
+        label=_("What happens at the counter"),
         help_text=_("What happens at the counter, e.g. 带上身份证和医保卡，工作人员帮您预约."),
     )
+    # Empty means every centre: no chooser to fill in at first, and a chooser left empty is
+    # skipped rather than refused.
     centres = blocks.ListBlock(
-        SnippetChooserBlock("content.CommunityCentre"),
+        SnippetChooserBlock("content.CommunityCentre", required=False, label=_("Centre")),
         help_text=_("The centres that offer this service. Leave empty to list every centre."),
         required=False,
+        default=[],
+        label=_("Centres"),
     )
 
     class Meta:
@@ -119,16 +142,16 @@ class AtCentreBlock(blocks.StructBlock):
         from content.models import CommunityCentre
 
         context = super().get_context(value, parent_context)
-        chosen = [centre.localized for centre in value.get("centres") or [] if centre]
-        context["centres"] = chosen or CommunityCentre.objects.filter(
-            locale__language_code=_active_language()
-        )
+        chosen = [centre.for_reader() for centre in value.get("centres") or [] if centre]
+        context["centres"] = chosen or CommunityCentre.every_for_reader()
         return context
 
 
 class NoticeBlock(blocks.StructBlock):
-    title = blocks.CharBlock(required=False, help_text=_("Optional short heading."))
-    text = blocks.TextBlock(help_text=_("One or two plain sentences."))
+    title = blocks.CharBlock(
+        required=False, label=_("Heading"), help_text=_("Optional short heading.")
+    )
+    text = blocks.TextBlock(label=_("Text"), help_text=_("One or two plain sentences."))
 
     class Meta:
         icon = "warning"
@@ -140,7 +163,9 @@ class CentreListBlock(blocks.StructBlock):
     """Every community service centre, with address, hours and phone."""
 
     district = blocks.CharBlock(
-        required=False, help_text=_("Optional. Only list centres in this district.")
+        required=False,
+        label=_("District"),
+        help_text=_("Optional. Only list centres in this district."),
     )
 
     class Meta:
@@ -152,10 +177,7 @@ class CentreListBlock(blocks.StructBlock):
         from content.models import CommunityCentre
 
         context = super().get_context(value, parent_context)
-        centres = CommunityCentre.objects.filter(locale__language_code=_active_language())
-        if value.get("district"):
-            centres = centres.filter(district=value["district"])
-        context["centres"] = centres
+        context["centres"] = CommunityCentre.every_for_reader(district=value.get("district"))
         return context
 
 
@@ -180,18 +202,15 @@ def phone_menu():
     return {"choices": menu.for_pages(), "repeat": menu.REPEAT_PROMPT}
 
 
-def _active_language():
-    from wagtail.models import Locale
-
-    return Locale.get_active().language_code
-
-
 class BodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
         features=["bold", "link", "ol", "ul", "h2", "h3"],
+        label=_("Paragraph"),
         help_text=_("Short sentences; one idea per paragraph."),
     )
-    image = ElderImageBlock(help_text=_("A photo or drawing; describe what it shows."))
+    image = ElderImageBlock(
+        label=_("Image"), help_text=_("A photo or drawing; describe what it shows.")
+    )
     notice = NoticeBlock()
     centres = CentreListBlock()
     phone_menu = PhoneMenuBlock()

@@ -8,7 +8,10 @@ import re
 
 from django.utils.translation import gettext as _
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+# A word in Latin letters or digits: "Jing'an", "8:00", "60".
+_LATIN_WORD = re.compile(f"[^\\s{_CJK_CHARS}]*[A-Za-z0-9][^\\s{_CJK_CHARS}]*")
 
 SUMMARY_MAX_CJK = 40
 SUMMARY_MAX_WORDS = 25
@@ -20,9 +23,16 @@ def cjk_count(text):
     return len(_CJK.findall(text or ""))
 
 
-def summary_problem(text):
-    """Why a one-sentence summary is too long, or ``None`` when it is fine."""
+def summary_problem(text, language=None):
+    """Why a one-sentence summary is too long, or ``None`` when it is fine.
+
+    On an English page (``language`` "en") the summary must be English: wagtail-localize
+    fills an untranslated (or refused) English summary with the Chinese one when the editor
+    presses publish again, and a few Chinese characters must not lift the word limit.
+    """
     text = (text or "").strip()
+    if language and not language.lower().startswith("zh"):
+        return _english_summary_problem(text)
     if cjk_count(text) > SUMMARY_MAX_CJK:
         return _(
             "Keep the summary to %(max)d Chinese characters or fewer (now %(count)d). "
@@ -33,6 +43,23 @@ def summary_problem(text):
             "Keep the summary to %(max)d words or fewer (now %(count)d). "
             "Say what the service does in one plain sentence."
         ) % {"max": SUMMARY_MAX_WORDS, "count": len(text.split())}
+    return None
+
+
+def _english_summary_problem(text):
+    latin_words = len(_LATIN_WORD.findall(text))
+    # A Chinese character counts as a word, so a few of them cannot lift the limit.
+    words = latin_words + cjk_count(text)
+    if cjk_count(text) > latin_words:
+        return _(
+            "This is the English page: write the summary in English. "
+            "It is still in Chinese, or its English translation was refused."
+        )
+    if words > SUMMARY_MAX_WORDS:
+        return _(
+            "Keep the summary to %(max)d words or fewer (now %(count)d). "
+            "Say what the service does in one plain sentence."
+        ) % {"max": SUMMARY_MAX_WORDS, "count": words}
     return None
 
 

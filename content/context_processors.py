@@ -10,16 +10,25 @@ def _help_bar(request):
     site = Site.find_for_request(request)
     settings = HelpBarSettings.for_site(site) if site else None
     hotline = settings.hotline if settings else None
-    if hotline is not None:
-        hotline = hotline.localized
-    else:
+    if hotline is None:
         hotline = Hotline.objects.filter(locale__language_code=_language()).first()
+    # In the page's language, never a copy still holding the other language's words.
+    hotline = hotline.for_reader() if hotline else None
     ask_url = service_url("assist")
     if ask_url is None and settings and settings.ask_page:
         ask_url = settings.ask_page.localized.url
     if ask_url is None:
         ask_url = f"tel:{hotline.dial}" if hotline else "/"
-    return {"hotline": hotline, "ask_url": ask_url}
+    return {"hotline": hotline, "ask_url": ask_url, "privacy_url": _privacy_url()}
+
+
+def _privacy_url():
+    """The privacy notice in the page's language (or the one there is), or None."""
+    from content.models import PrivacyNoticePage
+
+    notices = PrivacyNoticePage.objects.live().public()
+    notice = notices.filter(locale__language_code=_language()).first() or notices.first()
+    return notice.url if notice else None
 
 
 def _language():
@@ -29,5 +38,6 @@ def _language():
 
 
 def help_bar(request):
-    """The hotline and the 'ask a person' link, looked up only when a page shows them."""
+    """The hotline, the 'ask a person' link and the privacy notice's address, looked up only
+    when a page shows them."""
     return {"help_bar": SimpleLazyObject(lambda: _help_bar(request))}

@@ -20,6 +20,7 @@ from content.models import (
     HelpPage,
     HomePage,
     Hotline,
+    PrivacyNoticePage,
     ServiceIndexPage,
     ServicePage,
 )
@@ -29,7 +30,10 @@ from portal.accounts.roles import ensure_roles
 from portal.acting import Acting
 from portal.areas.models import District, Street
 from portal.areas.shanghai import load_shanghai
+from portal.channels import Channel
 from portal.consent.models import Consent, Scope
+from portal.privacy import agreements
+from portal.privacy.models import ProcessingConsent, Purpose
 from services.registry import build_service_demos
 
 ZH, EN = "zh-hans", "en"
@@ -273,6 +277,78 @@ SERVICES = [
     },
 ]
 
+
+def _notice_part(service, what, why, who_sees):
+    return ("service", {"service": service, "what": what, "why": why, "who_sees": who_sees})
+
+
+# The privacy notice: every sentence must stay true of what the portal does (its periods come
+# from the settings, not from here).
+PRIVACY = {
+    ZH: {
+        "title": "隐私说明",
+        "summary": "我们收集哪些信息、为什么、谁能看到、保存多久。",
+        "who_we_are": "长者服务门户帮老年居民叫车、挂号、找人帮忙。"
+        "我们只收集办这些事需要的信息，不卖给任何人。",
+        "services": [
+            _notice_part(
+                "叫车",
+                "手机号、家庭住址、常用地点，每次叫车的地点和时间。",
+                "把车派到您家门口，并用短信告诉您车在哪里。",
+                "派车的出租车公司只看到这一单；您允许的家人；帮您办事的志愿者和工作人员。",
+            ),
+            _notice_part(
+                "挂号",
+                "真实姓名和身份证号只保存隐藏了一部分的样子和一个加密指纹；还有挂号记录。",
+                "向医院挂号，发识别码给您。",
+                "医院；您允许的家人；帮您挂号的志愿者和工作人员。",
+            ),
+            _notice_part(
+                "找人帮忙",
+                "您的电话、想办的事、办理经过。",
+                "让志愿者和工作人员给您回电，替您办事。",
+                "值班的志愿者和窗口工作人员。谁看过都记在“谁看过我的信息”里。",
+            ),
+        ],
+        "keeping": "",
+        "rights": "您可以在“我的”里查看和下载门户保存的您的全部信息，"
+        "在“我的信息”里更正资料，看到谁看过您的信息。",
+        "ask_a_person": "对您的信息有疑问，请打服务热线，或到社区服务中心找工作人员。",
+    },
+    EN: {
+        "title": "Privacy",
+        "summary": "What we collect, why, who sees it and how long we keep it.",
+        "who_we_are": "The portal helps older residents call taxis, book hospital visits and "
+        "get help from a person. We collect only what these need, and sell nothing to anyone.",
+        "services": [
+            _notice_part(
+                "Taxi",
+                "Your phone, home address, saved places and each trip.",
+                "To send the car to your door and tell you where it is.",
+                "The taxi company (that ride only), family you allowed, and staff who help you.",
+            ),
+            _notice_part(
+                "Hospital",
+                "Your real name and ID number (only partly kept, with a coded fingerprint) "
+                "and your appointments.",
+                "To book with the hospital and send you the code.",
+                "The hospital, family you allowed, and staff who book for you.",
+            ),
+            _notice_part(
+                "Help from a person",
+                "Your phone, what you need, and what was done.",
+                "So volunteers and staff can call you back and act for you.",
+                "Volunteers and counter staff on duty; each look is listed for you.",
+            ),
+        ],
+        "keeping": "",
+        "rights": 'Under "Mine" you can see and download everything the portal holds about '
+        "you, correct your details, and see who has seen your information.",
+        "ask_a_person": "With a question about your information, call the hotline or ask the "
+        "staff at a community service centre.",
+    },
+}
+
 HELP_PAGES = [
     {
         "slug": "ask-a-person",
@@ -394,7 +470,9 @@ def build_demo(stdout=None):
             for spec in HELP_PAGES
         }
         _set_tiles(home, ZH, services, help_pages)
+        privacy = _child(home, PrivacyNoticePage, "privacy", PRIVACY[ZH])
         _translate_tree(home, index, services, help_pages, hotline, centres, en)
+        _translation(privacy, en, PRIVACY[EN])
         settings = HelpBarSettings.for_site(Site.objects.get(is_default_site=True))
         settings.hotline = hotline
         settings.ask_page = help_pages["ask-a-person"]
@@ -581,6 +659,22 @@ def _accounts():
         user.groups.set([group])
         key = _demo_authenticator(user)
         lines.append(f"  {group.name}: /admin/ as {username} / {password}, authenticator key {key}")
+    # The demo residents agreed at the counter when they were registered (the rows only, as
+    # the demo's past; their logs start empty); someone new is asked at their first taxi or
+    # hospital booking.
+    counter = User.objects.get(username="counter")
+    for phone, _name, _street in RESIDENTS:
+        resident = User.objects.get(phone=phone)
+        for purpose in Purpose:
+            if not agreements.has_agreed(resident, purpose):
+                ProcessingConsent.objects.create(
+                    resident=resident,
+                    purpose=purpose,
+                    version=agreements.question(purpose).version,
+                    agreed=True,
+                    channel=Channel.COUNTER,
+                    recorded_by=counter,
+                )
     for username, streets, districts, languages in DUTIES:
         duty = set_on_duty(User.objects.get(username=username), True)
         duty.streets.set(Street.objects.filter(name__in=streets))

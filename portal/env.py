@@ -85,3 +85,36 @@ def env_hours(name, default):
     if not 0 <= opening < closing <= 24:
         raise ImproperlyConfigured(f"{name}={value!r}: hours run from 0 to 24, opening first.")
     return opening, closing
+
+
+def env_versioned_keys(name):
+    """Numbered secret keys, newest first: ``"2:<key>,1:<older key>"`` -> ``[(2, "…"), (1, "…")]``.
+
+    Empty or unset gives ``[]``. Versions are whole numbers from 1, each used once, listed
+    from the newest (highest) down; a key has no spaces or commas. Error messages name the
+    variable and the item, never a key.
+    """
+    value = _raw(name, None)
+    if not value:
+        return []
+    keys = []
+    for position, item in enumerate(value.split(","), start=1):
+        version, colon, key = item.strip().partition(":")
+        version = version.strip()
+        if not colon or not (version.isascii() and version.isdigit()) or not key.strip():
+            raise ImproperlyConfigured(
+                f"{name}: item {position} is not <version>:<key> "
+                "(for example 2:<new key>,1:<old key>)."
+            )
+        version, key = int(version), key.strip()
+        if version < 1:
+            raise ImproperlyConfigured(f"{name}: item {position}: versions start at 1.")
+        if any(char.isspace() for char in key):
+            raise ImproperlyConfigured(f"{name}: item {position}: a key has no spaces.")
+        if keys and version >= keys[-1][0]:
+            raise ImproperlyConfigured(
+                f"{name}: item {position}: list the newest key first, each version once "
+                "(versions go down: 2:…,1:…)."
+            )
+        keys.append((version, key))
+    return keys

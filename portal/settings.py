@@ -15,7 +15,17 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from portal import queues
-from portal.env import env_bool, env_choice, env_hours, env_int, env_list, env_str, env_url
+from portal.env import (
+    env_bool,
+    env_choice,
+    env_hours,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+    env_versioned_keys,
+)
+from portal.secrets import describe, missing_secrets
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -74,6 +84,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "portal.areas",
     "portal.ratings",
+    "portal.privacy",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "content",
@@ -267,6 +278,20 @@ ASSIST_KEEP_DAYS = env_int("ASSIST_KEEP_DAYS", 180, minimum=1)
 # At most one text a person on duty gets about the requests waiting for them (minutes).
 ASSIST_SUMMARY_MINUTES = env_int("ASSIST_SUMMARY_MINUTES", 10, minimum=1)
 
+# --- Retention ---------------------------------------------------------------
+# How many days each kind of record is kept before the nightly task (portal.retention) deletes
+# it or blanks what identifies the person. The privacy notice reads these same settings
+# (portal.retention.schedule), so the page and the practice never disagree.
+KEEP_RIDES_DAYS = env_int("KEEP_RIDES_DAYS", 365, minimum=1)  # after the ride was asked for
+KEEP_MESSAGES_DAYS = env_int("KEEP_MESSAGES_DAYS", 180, minimum=1)  # texts and calls, in and out
+KEEP_AUDIT_DAYS = env_int("KEEP_AUDIT_DAYS", 1095, minimum=1)
+KEEP_APPOINTMENTS_DAYS = env_int("KEEP_APPOINTMENTS_DAYS", 365, minimum=1)  # after the visit day
+KEEP_SIGNIN_CODES_DAYS = env_int("KEEP_SIGNIN_CODES_DAYS", 1, minimum=1)
+ACCOUNT_CLOSING_DAYS = env_int("ACCOUNT_CLOSING_DAYS", 7, minimum=1)  # to change one's mind
+# (ASSIST_KEEP_DAYS, above, is the help requests' keep time.) Rows per batch: each batch is one
+# short transaction, so no statement holds its locks for long.
+RETENTION_BATCH = env_int("RETENTION_BATCH", 5000, minimum=1)
+
 # --- SMS and voice ---------------------------------------------------------
 
 _DOTTED_PATH = re.compile(r"^[A-Za-z_][\w.]*\.[A-Za-z_]\w*$")
@@ -305,7 +330,10 @@ TAXI_PROVIDER = _backend("TAXI_PROVIDER", "services.taxi.providers.simulated.Sim
 TAXI_SIMULATION = env_choice(
     "TAXI_SIMULATION", {"found", "none", "driver_cancels", "no_show"}, "found"
 )
-TAXI_SIMULATION_DELAY_SECONDS = env_int("TAXI_SIMULATION_DELAY_SECONDS", 5, minimum=0)
+# Like a real city: a car found in tens of seconds, arriving in the minutes it announced (a
+# simulated "minute" lasts TAXI_SIMULATION_MINUTE_SECONDS, so a demo can speed it up).
+TAXI_SIMULATION_DELAY_SECONDS = env_int("TAXI_SIMULATION_DELAY_SECONDS", 30, minimum=0)
+TAXI_SIMULATION_MINUTE_SECONDS = env_int("TAXI_SIMULATION_MINUTE_SECONDS", 60, minimum=0)
 # The HTTP provider: a dispatch company's REST API, and the secret its webhooks are signed with.
 TAXI_HTTP_BASE_URL = env_url("TAXI_HTTP_BASE_URL", {"http", "https"})
 TAXI_HTTP_API_KEY = env_str("TAXI_HTTP_API_KEY")
@@ -323,6 +351,42 @@ HOSPITAL_PROVIDER = _backend(
 HOSPITAL_EXTERNAL_BASE_URL = env_url("HOSPITAL_EXTERNAL_BASE_URL", {"http", "https"})
 HOSPITAL_EXTERNAL_API_KEY = env_str("HOSPITAL_EXTERNAL_API_KEY")
 HOSPITAL_EXTERNAL_TIMEOUT_SECONDS = env_int("HOSPITAL_EXTERNAL_TIMEOUT_SECONDS", 5, minimum=1)
+
+# --- Identity numbers --------------------------------------------------------
+
+# Keys of the keyed hash (HMAC-SHA256) kept of patients' ID numbers, newest first:
+# "2:<key>,1:<older key>". The first hashes; the older ones still match (and a match is
+# hashed again with the first), so a rotation loses nothing. Keys of their own, never
+# DJANGO_SECRET_KEY (services/hospital/identity.py).
+IDENTITY_HASH_KEYS = env_versioned_keys("IDENTITY_HASH_KEYS")
+if not IDENTITY_HASH_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "IDENTITY_HASH_KEYS is required when DJANGO_ENV=production: 1:<key> with a key of "
+            "32 or more random characters (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))'), not DJANGO_SECRET_KEY."
+        )
+    # Development only: a fixed, clearly labelled key so identities match across restarts.
+    IDENTITY_HASH_KEYS = [(1, "development-only-identity-hash-key-never-use-in-production")]
+elif PRODUCTION:
+    for _version, _key in IDENTITY_HASH_KEYS:
+        if len(_key) < 32 or len(set(_key)) < 5 or _key.startswith("development-only"):
+            raise ImproperlyConfigured(
+                f"IDENTITY_HASH_KEYS: the key of version {_version} is too weak for "
+                "DJANGO_ENV=production: use 32 or more random characters."
+            )
+        if _key == SECRET_KEY:
+            raise ImproperlyConfigured(
+                f"IDENTITY_HASH_KEYS: the key of version {_version} is DJANGO_SECRET_KEY; "
+                "ID numbers need a key of their own."
+            )
+
+# --- Secrets ------------------------------------------------------------------
+
+# Every secret above comes only from the environment (no default in the code); in production
+# a provider chosen without its secret stops the start, naming the variable (portal/secrets.py).
+if PRODUCTION and (_missing := missing_secrets(globals())):
+    raise ImproperlyConfigured(describe(_missing))
 
 # --- Accounts --------------------------------------------------------------
 
@@ -376,6 +440,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"
+# Staff see Shanghai time everywhere in the admin: no other zone to pick in their profile.
+WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 

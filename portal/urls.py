@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("display/", design_views.display_settings, name="display_settings"),
     path("", include("portal.accounts.urls")),
     path("", include("portal.audit.urls")),
+    path("", include("portal.privacy.urls")),
     path("taxi/", include("services.taxi.urls")),
     path("hospital/", include("services.hospital.urls")),
     # The human channels (a string, so the portal never imports them).

@@ -182,3 +182,35 @@ def chinese(monkeypatch):
         monkeypatch.setitem(catalogue, msgid, msgstr)
 
     return translate
+
+
+@pytest.fixture(autouse=True)
+def residents_have_agreed(request):
+    """Every resident a test makes has agreed that the portal may keep their taxi and hospital
+    data, as the demo residents did at the counter: most tests are about what comes after
+    that one question. Tests of the question itself are marked ``not_agreed``."""
+    if request.node.get_closest_marker("not_agreed"):
+        yield
+        return
+    from django.db.models.signals import post_save
+
+    from portal.channels import Channel
+    from portal.privacy import agreements
+    from portal.privacy.models import ProcessingConsent, Purpose
+
+    def agree(sender, instance, created, raw=False, **kwargs):
+        # The rows only: their audit entries would crowd the tests that count entries.
+        if created and not raw and not instance.is_staff:
+            for purpose in Purpose:
+                ProcessingConsent.objects.create(
+                    resident=instance,
+                    purpose=purpose,
+                    version=agreements.question(purpose).version,
+                    agreed=True,
+                    channel=Channel.COUNTER,
+                )
+
+    User = get_user_model()
+    post_save.connect(agree, sender=User, dispatch_uid="residents_have_agreed")
+    yield
+    post_save.disconnect(sender=User, dispatch_uid="residents_have_agreed")

@@ -22,6 +22,7 @@ ENGLISH_WORD = re.compile(r"(?<![\w@./:+-])[A-Za-z]{3,}(?![\w@./:+-])")
 # Words that are at home in Chinese text: brands, abbreviations, keys residents press.
 ENGLISH_IN_CHINESE = {
     "SMS",
+    "zip",
     "OK",
     "App",
     "APP",

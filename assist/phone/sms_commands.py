@@ -39,6 +39,8 @@ from portal.acting import Acting
 from portal.channels import Channel
 from portal.notifications import api as notify
 from portal.notifications.models import OptOut, Purpose, Status
+from portal.privacy import agreements
+from portal.privacy.models import Purpose as DataPurpose
 from portal.ratings import api as ratings
 from portal.ratings.models import POOR, Level
 from services.hospital import api as hospital
@@ -279,6 +281,15 @@ def _ask_taxi(resident):
             "cancel it."
         )
     _ask(resident, What.TAXI_NOW)
+    if not agreements.has_agreed(resident, DataPurpose.TAXI):
+        # The first taxi: the one question comes first, and the same reply answers both.
+        return _(
+            "%(question)s If you agree and want a taxi to %(address)s now, reply 1. If not, "
+            "reply 2."
+        ) % {
+            "question": agreements.question(DataPurpose.TAXI).asks,
+            "address": resident.home_address,
+        }
     return _("A taxi to %(address)s now? Reply 1 for yes, 2 for no.") % {
         "address": resident.home_address
     }
@@ -294,6 +305,8 @@ def _no_home():
 def _book_taxi(resident, question):
     """Book the taxi the resident said yes to; the question names the tap, so a retried or
     repeated yes books it once."""
+    if not agreements.has_agreed(resident, DataPurpose.TAXI):
+        agreements.record_answer(resident, DataPurpose.TAXI, True, channel=Channel.SMS)
     try:
         ride = taxi.request_ride(_acting(resident), idempotency_key=f"sms-question:{question.pk}")
     except taxi.NoPickupAddress:

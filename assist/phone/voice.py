@@ -35,6 +35,8 @@ from portal.channels import Channel
 from portal.notifications import api as notify
 from portal.notifications.backends.twilio import VOICES
 from portal.notifications.models import Medium, Purpose
+from portal.privacy import agreements
+from portal.privacy.models import Purpose as DataPurpose
 from portal.ratings import api as ratings
 from portal.ratings.models import POOR, Level
 from portal.twilio_webhooks import twilio_webhook
@@ -219,15 +221,13 @@ def _taxi_question(call, tries=0):
         call.say(_("You already have a taxi booked."))
         call.say(taxi.ride_status(active)["words"])
         return call.menu()
-    return call.ask(
-        "taxi",
-        [
-            _("A taxi will come to your home now: %(address)s.") % {"address": address},
-            _("To send it, press 1. If not, press 2."),
-        ],
-        speech=False,
-        tries=tries,
-    )
+    sentences = [_("A taxi will come to your home now: %(address)s.") % {"address": address}]
+    if agreements.has_agreed(call.caller, DataPurpose.TAXI):
+        sentences.append(_("To send it, press 1. If not, press 2."))
+    else:  # the first taxi: the one question comes first, and the same key answers both
+        sentences.append(str(agreements.question(DataPurpose.TAXI).asks))
+        sentences.append(_("If you agree and want the taxi now, press 1. If not, press 2."))
+    return call.ask("taxi", sentences, speech=False, tries=tries)
 
 
 def _taxi(call):
@@ -240,6 +240,8 @@ def _taxi(call):
         return call.menu()
     if call.pressed != "1":
         return call.not_understood(lambda: _taxi_question(call, call.tries + 1))
+    if not agreements.has_agreed(call.caller, DataPurpose.TAXI):
+        agreements.record_answer(call.caller, DataPurpose.TAXI, True, channel=Channel.PHONE)
     acting = Acting.by_resident(call.caller, Channel.PHONE)
     try:
         ride = taxi.request_ride(acting, idempotency_key=f"call:{call.request.POST['CallSid']}")

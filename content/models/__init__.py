@@ -1,5 +1,6 @@
 from content.models.channels import CommunityCentre, Hotline
 from content.models.pages import HelpPage, HomePage, ServiceIndexPage, ServicePage
+from content.models.privacy import PrivacyNoticePage
 from content.models.site_settings import HelpBarSettings
 
 __all__ = [
@@ -8,6 +9,7 @@ __all__ = [
     "HelpPage",
     "HomePage",
     "Hotline",
+    "PrivacyNoticePage",
     "ServiceIndexPage",
     "ServicePage",
 ]

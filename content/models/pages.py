@@ -3,8 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, TitleFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -12,6 +13,10 @@ from wagtail.search import index
 from content.blocks import AtCentreBlock, BodyBlock, ByPhoneBlock, TileBlock
 from content.checks import summary_problem
 from services.registry import SERVICE_CHOICES, service_url
+
+# The page title's label, in a context of its own: the bare msgid "title" is also a doctor's
+# title (职称) in this project's translations, which would label every page's title 职称.
+TITLE_PANEL = TitleFieldPanel("title", heading=pgettext_lazy("page title", "Title"))
 
 
 class SummaryMixin(models.Model):
@@ -31,7 +36,8 @@ class SummaryMixin(models.Model):
 
     def clean(self):
         super().clean()
-        problem = summary_problem(self.summary)
+        language = self.locale.language_code if self.locale_id else None
+        problem = summary_problem(self.summary, language)
         if problem:
             raise ValidationError({"summary": problem})
 
@@ -48,13 +54,14 @@ class HomePage(Page):
     tiles = StreamField(
         [("tile", TileBlock())],
         blank=True,
+        verbose_name=_("tiles"),
         help_text=_("The services on the home page, most used first. Six tiles at most."),
         max_num=6,
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("tiles")]
+    content_panels = [TITLE_PANEL, FieldPanel("intro"), FieldPanel("tiles")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["content.ServiceIndexPage", "content.HelpPage"]
+    subpage_types = ["content.ServiceIndexPage", "content.HelpPage", "content.PrivacyNoticePage"]
     template = "content/home_page.html"
 
     class Meta:
@@ -73,7 +80,7 @@ class HomePage(Page):
 class ServiceIndexPage(SummaryMixin, Page):
     """Lists the service pages under it."""
 
-    content_panels = [*Page.content_panels, FieldPanel("summary")]
+    content_panels = [TITLE_PANEL, FieldPanel("summary")]
     parent_page_types = ["content.HomePage"]
     subpage_types = ["content.ServicePage"]
     template = "content/service_index_page.html"
@@ -99,21 +106,29 @@ class ServicePage(SummaryMixin, Page):
     )
     steps = StreamField(
         [("step", blocks.CharBlock(max_length=200, label=_("Step")))],
+        verbose_name=_("steps"),
         help_text=_("What happens, in order. One short sentence a step."),
     )
     what_to_bring = StreamField(
         [("item", blocks.CharBlock(max_length=120, label=_("Item")))],
         blank=True,
+        verbose_name=_("what to bring"),
         help_text=_("Optional. Documents or cards to have ready, e.g. 身份证, 医保卡."),
     )
     offline_ways = StreamField(
         [("by_phone", ByPhoneBlock()), ("at_centre", AtCentreBlock())],
+        verbose_name=_("ways without the web"),
         help_text=_("Every service says how to do it by phone and at a community centre."),
     )
-    body = StreamField(BodyBlock(), blank=True, help_text=_("Optional. More detail."))
+    body = StreamField(
+        BodyBlock(),
+        blank=True,
+        verbose_name=_("more detail"),
+        help_text=_("Optional. More detail."),
+    )
 
     content_panels = [
-        *Page.content_panels,
+        TITLE_PANEL,
         FieldPanel("summary"),
         FieldPanel("service"),
         FieldPanel("steps"),
@@ -150,9 +165,11 @@ class ServicePage(SummaryMixin, Page):
 class HelpPage(SummaryMixin, Page):
     """A help article: how to get help, how to use the phone line, where the centres are."""
 
-    body = StreamField(BodyBlock(), help_text=_("Short paragraphs in plain words."))
+    body = StreamField(
+        BodyBlock(), verbose_name=_("body"), help_text=_("Short paragraphs in plain words.")
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    content_panels = [TITLE_PANEL, FieldPanel("summary"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("summary")]
     parent_page_types = ["content.HomePage", "content.HelpPage"]
     subpage_types = ["content.HelpPage"]

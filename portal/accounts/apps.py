@@ -8,5 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        # Register the sentences these actions show on residents' audit pages.
-        from portal.accounts import enrolment, phone_change  # noqa: F401
+        # Register the sentences these actions show on residents' audit pages, and the
+        # forgetting of old sign-in code records.
+        from portal.accounts import enrolment, phone_change, retention  # noqa: F401

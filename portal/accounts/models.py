@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import ThrottlingMixin
 
 from portal.accounts.phone import normalize_phone, validate_e164
+from portal.channels import Channel
 from portal.design.display import CONTRASTS, TEXT_SIZES
 
 
@@ -66,7 +67,7 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="residents",
-        verbose_name=_("street (街道)"),
+        verbose_name=_("street"),
         help_text=_("The street office area you live in. It decides which centre helps you."),
     )
 
@@ -286,3 +287,48 @@ class Duty(models.Model):
         return any(s.pk == street.pk for s in self.streets.all()) or any(
             d.pk == street.district_id for d in self.districts.all()
         )
+
+
+class AccountClosure(models.Model):
+    """A resident's wish to close their account, and what became of it.
+
+    The account closes ``ACCOUNT_CLOSING_DAYS`` after it was asked (``closes_at``); until then
+    the resident (or the staff member who holds their request) can cancel it. The nightly task
+    then deletes or anonymises their details (``portal.accounts.closing``). The row stays after
+    closing: it says when and how the closing was asked, and the account it names holds nothing
+    that identifies the person any more.
+    """
+
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="closures",
+        verbose_name=_("resident"),
+    )
+    asked_at = models.DateTimeField(_("asked on"), default=timezone.now)
+    closes_at = models.DateTimeField(_("closes on"), db_index=True)
+    channel = models.CharField(_("asked through"), max_length=10, choices=Channel.choices)
+    # The resident, or the member of staff who wrote down what the resident said.
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled on"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account closing")
+        verbose_name_plural = _("account closings")
+        ordering = ["-asked_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident"],
+                condition=models.Q(cancelled_at__isnull=True, closed_at__isnull=True),
+                name="one_pending_closure",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.resident} · {timezone.localtime(self.closes_at):%Y-%m-%d %H:%M}"

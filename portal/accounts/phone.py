@@ -61,3 +61,9 @@ def code_recipient(raw):
             code="number_not_served",
         )
     return e164
+
+
+def masked_phone(phone):
+    """The number as "+86138****0001": enough to tell two apart, not enough to call."""
+    phone = phone or ""
+    return f"{phone[:-8]}****{phone[-4:]}" if len(phone) > 8 else "****"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from portal.accounts import (
+    closing_views,
     family,
     fresh_code,
     mine,
@@ -19,6 +20,9 @@ urlpatterns = [
     path("signout/", views.signout, name="signout"),
     path("signin/confirm/", fresh_code.confirm_code, name="confirm_code"),
     path("my/", mine.mine, name="mine"),
+    path("my/close/", closing_views.close_account, name="close_account"),
+    path("my/close/keep/", closing_views.keep_account, name="keep_account"),
+    path("my/close/kept/", closing_views.account_kept, name="account_kept"),
     path("profile/", profile.profile, name="profile"),
     path("profile/phone/", phone_change.change_phone, name="change_phone"),
     path("profile/phone/confirm/", phone_change.confirm_new_phone, name="change_phone_confirm"),

@@ -4,12 +4,12 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.accounts import api, code_limits, code_pages, fresh_code, signin
+from portal.accounts import api, closing, code_limits, code_pages, fresh_code, signin
 from portal.accounts.clients import remember_device
 from portal.accounts.forms import CodeForm, HomeForm, NameForm, PhoneForm
 from portal.acting import Acting
@@ -109,6 +109,9 @@ def _signed_in(request, user, next_url):
     if first_time:
         request.session["welcome_next"] = next_url
         response = redirect("welcome_name")
+    elif closing.pending_closure(user) is not None:
+        # Welcome back: the account is closing. Say when, and how to keep it, first.
+        response = redirect(f"{reverse('close_account')}?{urlencode({'next': next_url})}")
     else:
         response = redirect(next_url)
     remember_device(response, user.phone)

@@ -9,6 +9,8 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from portal.accounts.duty_admin import DutyViewSet
+from portal.accounts.models import Duty
+from portal.design.wagtail_hooks import yes_no_column
 
 
 @hooks.register("insert_global_admin_js")
@@ -46,4 +48,10 @@ def enrolment_menu_item():
     return EnrolMenuItem(_("Register a resident"), reverse("enrol_resident"), icon_name="user")
 
 
-register_snippet(DutyViewSet)
+class DutyListViewSet(DutyViewSet):
+    """The duties, with "on duty now" as 是/否 in the list rather than True/False."""
+
+    list_display = ["person", yes_no_column(Duty, "on_duty"), "changed_at"]
+
+
+register_snippet(DutyListViewSet)

@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
     name = "portal.audit"
     label = "audit"
     verbose_name = _("Audit log")
+
+    def ready(self):
+        from portal.audit import retention  # noqa: F401 - the one path that removes entries

@@ -1,10 +1,15 @@
 """The audit log: who saw or did what with a resident's information, append-only.
 
 Rows are only ever added. ``save()`` on an existing row, ``delete()``, and the queryset's
-``update()`` and ``delete()`` all raise :class:`AppendOnlyError`; foreign keys protect the rows
-from cascades. The sentence a resident reads is rendered at display time from ``action`` and
-``details`` (see ``portal.audit.sentences``), so it is always in the reader's language.
+``update()`` and ``delete()`` (and its raw delete) all raise :class:`AppendOnlyError`; foreign
+keys protect the rows from cascades. The one way out is :func:`delete_expired`, for the nightly
+retention task only: entries older than ``KEEP_AUDIT_DAYS`` go, and the task writes down how
+many in a :class:`RetentionRun`. The sentence a resident reads is rendered at display time from
+``action`` and ``details`` (see ``portal.audit.sentences``), so it is always in the reader's
+language.
 """
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -27,6 +32,10 @@ class AuditEntryQuerySet(models.QuerySet):
 
     def bulk_update(self, objs, fields, batch_size=None):
         raise AppendOnlyError("Audit entries cannot be changed.")
+
+    def _raw_delete(self, using):
+        # What Django's deletion collector calls for a "fast" delete: closed too.
+        raise AppendOnlyError("Audit entries cannot be deleted.")
 
 
 AuditEntryManager = models.Manager.from_queryset(AuditEntryQuerySet)
@@ -125,3 +134,44 @@ class AuditEntry(models.Model):
         from portal.audit.sentences import describe_consent
 
         return describe_consent(self)
+
+
+def delete_expired(pks, now):
+    """Delete those of the entries ``pks`` older than ``KEEP_AUDIT_DAYS`` at ``now``; return how
+    many went.
+
+    The one sanctioned way to remove audit entries, for the retention task only
+    (``portal.audit.retention``, run by ``portal.retention.forget_old_records``, which records
+    the count in a :class:`RetentionRun`). The age test is part of the DELETE statement itself,
+    and ``now`` is never later than the clock, so no id passed here can remove a younger entry.
+    """
+    now = min(now, timezone.now())
+    cutoff = now - timedelta(days=settings.KEEP_AUDIT_DAYS)
+    expired = AuditEntry.objects.filter(pk__in=list(pks), created_at__lt=cutoff)
+    # The plain queryset's raw delete: one DELETE ... WHERE id IN (...) AND created_at < cutoff.
+    return models.QuerySet._raw_delete(expired, expired.db)
+
+
+class RetentionRun(models.Model):
+    """One run of the nightly retention task: how many rows of each kind it forgot.
+
+    ``counts`` holds, per kind (``portal.retention``): ``action`` (deleted or anonymised),
+    ``days`` kept, ``rows``, ``by_model``, ``batches`` and ``longest_batch_ms``. It is where
+    the audit log's own expired entries are counted: an audit entry always names one resident,
+    so the log cannot note its own clearing-out.
+    """
+
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    counts = models.JSONField(_("rows forgotten, by kind"), default=dict, blank=True)
+    failed = models.JSONField(_("kinds that failed"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-started_at", "-pk"]
+        # No permission to give: the audit app's one permission stays "view the log".
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"

@@ -60,6 +60,12 @@ SENTENCES = {
     "changed_details": _("%(who)s changed your details %(how)s."),
     "saved_place": _("%(who)s saved the place %(place)s for you %(how)s."),
     "removed_place": _("%(who)s removed your saved place %(place)s %(how)s."),
+    # Closing an account (portal.accounts.closing).
+    "asked_to_close_account": _("%(who)s wrote down %(how)s that you asked to close your account."),
+    "kept_account": _(
+        "%(who)s wrote down %(how)s that you want to keep your account: it will not be closed."
+    ),
+    "closed_account": _("%(who)s closed your account %(how)s, as you asked."),
 }
 
 # When the resident did it themselves, where "%(who)s ... for you" would read badly.
@@ -73,6 +79,8 @@ OWN_SENTENCES = {
     "changed_details": _("You changed your details %(how)s."),
     "saved_place": _("You saved the place %(place)s %(how)s."),
     "removed_place": _("You removed your saved place %(place)s %(how)s."),
+    "asked_to_close_account": _("You asked to close your account %(how)s."),
+    "kept_account": _("You chose to keep your account %(how)s: it will not be closed."),
 }
 
 # For an entry whose action has since lost its sentence: still say something true.
@@ -87,6 +95,7 @@ PERMISSIONS = {
     Scope.DETAILS: _("change your details"),
     Scope.HEALTH_DATA: _("see your health information"),
     Scope.LOCATION_HISTORY: _("see the places you have been"),
+    Scope.SEE_MY_DATA: _("see and download everything the portal holds about you"),
 }
 ANYONE_ON_DUTY = _("the volunteer or counter staff member on duty who handles your request")
 

@@ -21,6 +21,9 @@ class Scope(models.TextChoices):
     DETAILS = "details", _("Change my details (address, places, how to reach me)")
     HEALTH_DATA = "health_data", _("See health information (sensitive)")
     LOCATION_HISTORY = "location_history", _("See places visited (sensitive)")
+    # Everything on the resident's "My data" page: rides and appointments included. A scope of
+    # its own, asked for by name, so it is never given as part of another.
+    SEE_MY_DATA = "see_my_data", _("See everything the portal holds about me, and download it")
 
 
 # Sensitive personal information under PIPL art. 28: never covered by a broader scope.

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.phone import validate_e164
+from portal.accounts.phone import masked_phone, validate_e164
 
 # What a one-time secret (a sign-in code) looks like in the stored text staff can read.
 SECRET_MASK = "••••••"  # noqa: S105 - a mask, not a secret
@@ -126,7 +126,9 @@ class Message(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_medium_display()} {self.recipient} {self.get_status_display()}"
+        # The name the admin gives the row everywhere (menus, labels): never the full number.
+        medium, status = self.get_medium_display(), self.get_status_display()
+        return f"{medium} {masked_phone(self.recipient)} {status}"
 
     def text_to_send(self):
         """The text the person receives: the stored text with the secret in place of the mask."""
@@ -174,4 +176,4 @@ class OptOut(models.Model):
         verbose_name_plural = _("numbers that opted out")
 
     def __str__(self):
-        return self.phone
+        return masked_phone(self.phone)

@@ -7,6 +7,7 @@ from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from portal.accounts.contact import ContactColumn, masked_phone, may_read_contacts
 from portal.admin_policies import ReadOnlyPolicy
 from portal.audit import api as audit
 from portal.notifications.models import Message, OptOut
@@ -21,6 +22,11 @@ class MessageInspectView(InspectView):
             audit.record_view(request.user, person, "messages")
         return super().get(request, *args, **kwargs)
 
+    def get_field_display_value(self, field_name, field):
+        if field_name == "recipient" and not may_read_contacts(self.request.user):
+            return masked_phone(self.object.recipient)
+        return super().get_field_display_value(field_name, field)
+
 
 class MessageViewSet(ModelViewSet):
     model = Message
@@ -31,7 +37,14 @@ class MessageViewSet(ModelViewSet):
     menu_label = _("Messages")
     add_to_admin_menu = True
     menu_order = 800
-    list_display = ["recipient", "medium", "purpose", "status", "error_in_words", "created_at"]
+    list_display = [
+        "created_at",
+        ContactColumn("recipient", label=_("recipient")),
+        "medium",
+        "purpose",
+        "status",
+        "error_in_words",
+    ]
     list_filter = ["status", "medium", "purpose"]
     search_fields = ["recipient", "provider_id"]
     inspect_view_enabled = True
@@ -60,7 +73,7 @@ class OptOutViewSet(ModelViewSet):
     menu_label = _("Opted out of messages")
     add_to_admin_menu = True
     menu_order = 801
-    list_display = ["phone", "since", "source"]
+    list_display = ["since", ContactColumn("phone", label=_("phone")), "source"]
     list_filter = ["source"]
     search_fields = ["phone"]
     exclude_form_fields = []

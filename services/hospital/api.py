@@ -59,6 +59,7 @@ from services.hospital.refusals import (
     AlreadyBooked,
     BookingRefused,
     CancelRefused,
+    DataNotAgreed,
     NoIdentity,
     NotOpenYet,
     ProviderUnavailable,
@@ -70,6 +71,7 @@ from services.hospital.refusals import (
     WindowClosed,
     already_booked,
     hotline_number,
+    require_agreement,
     session_full,
     tap_key_taken,
 )
@@ -96,6 +98,7 @@ __all__ = [
     "BookingRefused",
     "CancelRefused",
     "ConsentRequired",
+    "DataNotAgreed",
     "NoIdentity",
     "NotOpenYet",
     "ProviderUnavailable",
@@ -238,6 +241,7 @@ def save_identity(acting, real_name, id_number):
     the name or number).
     """
     acting = acting.with_consent(Scope.HOSPITAL)
+    require_agreement(acting.resident)
     fields = ids.stored_fields(real_name, id_number)
     with transaction.atomic():
         identity, _created = PatientIdentity.objects.update_or_create(
@@ -258,6 +262,7 @@ def check_booking(session, acting, *, now=None):
     :class:`BookingRefused`). Writes nothing: for the "check your answers" page.
     """
     acting.with_consent(Scope.HOSPITAL)
+    require_agreement(acting.resident)
     _passes_the_rules(session, acting.resident, _now(now))
 
 
@@ -299,6 +304,7 @@ def book(session, acting, *, idempotency_key, now=None):
         raise ValueError("book needs an idempotency_key (one per tap)")
     now = _now(now)
     acting = acting.with_consent(Scope.HOSPITAL)
+    require_agreement(acting.resident)
     try:
         return _book(session, acting, idempotency_key, now)
     except BookingRefused as refusal:

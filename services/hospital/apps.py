@@ -8,7 +8,10 @@ class HospitalConfig(AppConfig):
     verbose_name = _("Hospital booking")
 
     def ready(self):
+        import services.hospital.closing  # noqa: F401 - what closing an account erases
         from portal.audit.sentences import register_sentence
+        from services.hospital import my_data  # noqa: F401 - what a resident's data download holds
+        from services.hospital.retention import forget_old_appointments  # noqa: F401
 
         register_sentence(
             "saved_identity",

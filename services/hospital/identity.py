@@ -1,8 +1,21 @@
-"""Real names and Chinese resident ID numbers: checked, then kept only masked and hashed."""
+"""Real names and Chinese resident ID numbers: checked, then kept only masked and hashed.
+
+The hash is HMAC-SHA256 of the normalised number (18 characters, a final ``X`` upper case)
+with a key of its own, ``settings.IDENTITY_HASH_KEYS`` (from the environment variable of that
+name; never ``SECRET_KEY``): numbered keys, newest first. It is stored as
+``v<version>$<64 hex digits>``, so each hash says which key made it. Matching a number tries
+the newest key, then the older ones; rows hashed before these keys (64 hex digits with no
+prefix: ``salted_hmac`` with ``SECRET_KEY``, or one of ``SECRET_KEY_FALLBACKS``) are version 0
+and still match. ``PatientIdentity`` hashes a row matched on an older version again with the
+newest key, so a rotation loses nothing as long as the old key stays listed.
+"""
 
 import datetime
+import hashlib
+import hmac
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -14,7 +27,9 @@ _CHECK = "10X98765432"
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 # Chinese characters, Latin letters, the middle dot of minority names, spaces.
 _NAME_SHAPE = re.compile(r"^[\u3400-\u9fffA-Za-z·• ]{2,30}$")
+# Version 0: the hash as it was made before IDENTITY_HASH_KEYS (salted_hmac, SECRET_KEY).
 _HASH_SALT = "services.hospital.id_number"
+LEGACY_VERSION = 0
 
 
 def clean_id_number(raw):
@@ -68,9 +83,44 @@ def mask_id_number(number):
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
 
 
+def _hash_keys():
+    """``[(version, key), ...]`` from ``settings.IDENTITY_HASH_KEYS``, the newest first."""
+    keys = [(int(version), str(key)) for version, key in settings.IDENTITY_HASH_KEYS]
+    if not keys:
+        raise ValueError("settings.IDENTITY_HASH_KEYS has no key")
+    return keys
+
+
+def _hmac(key, number):
+    return hmac.new(key.encode(), number.encode(), hashlib.sha256).hexdigest()
+
+
 def hash_id_number(number):
-    """A keyed hash of the full number, so the same person can be recognised without keeping it."""
-    return salted_hmac(_HASH_SALT, number, algorithm="sha256").hexdigest()
+    """A keyed hash of the full (normalised) number with the newest key: ``v2$<hex>``.
+
+    The same person can be recognised without keeping their number.
+    """
+    version, key = _hash_keys()[0]
+    return f"v{version}${_hmac(key, number)}"
+
+
+def hash_version(stored):
+    """The key version a stored hash was made with: ``v2$…`` -> 2; one with no prefix -> 0."""
+    prefix, dollar, _digest = stored.partition("$")
+    if dollar and prefix.startswith("v") and prefix[1:].isdigit():
+        return int(prefix[1:])
+    return LEGACY_VERSION
+
+
+def id_number_hashes(number):
+    """Every stored hash ``number`` (normalised) may have: the newest key's first, then each
+    older key's, then the version-0 hashes made with ``SECRET_KEY`` (and its fallbacks)."""
+    hashes = [f"v{version}${_hmac(key, number)}" for version, key in _hash_keys()]
+    for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]:
+        legacy = salted_hmac(_HASH_SALT, number, secret=secret, algorithm="sha256").hexdigest()
+        if legacy not in hashes:
+            hashes.append(legacy)
+    return hashes
 
 
 def stored_fields(real_name, id_number):

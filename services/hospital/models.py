@@ -8,6 +8,7 @@ An appointment's status only moves forward (:func:`may_move`).
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,10 +16,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.acting_record import ActingRecord
+from services.hospital.identity import clean_id_number, id_number_hashes
 
 
 def _english():
@@ -168,7 +170,10 @@ class Doctor(models.Model):
     )
     name = models.CharField(_("name"), max_length=40)
     title = models.CharField(
-        _("title"), max_length=40, blank=True, help_text=_("For example 主任医师.")
+        pgettext_lazy("a doctor's title", "title"),
+        max_length=40,
+        blank=True,
+        help_text=_("For example 主任医师."),
     )
 
     class Meta:
@@ -349,7 +354,9 @@ class PatientIdentity(models.Model):
     """A patient's real name and ID number, kept only masked (and the number as a keyed hash).
 
     The hospital checks the real card at the counter; the portal never needs the full number
-    again, so it never keeps it.
+    again, so it never keeps it. The hash (``v<key version>$<hex>``, see
+    ``services/hospital/identity.py``) is for matching a number typed again, and never leaves
+    the portal: hospitals' systems know the patient by ``external_id``, a random id made once.
     """
 
     user = models.OneToOneField(
@@ -360,8 +367,15 @@ class PatientIdentity(models.Model):
     )
     real_name_masked = models.CharField(_("real name (masked)"), max_length=40)
     id_number_masked = models.CharField(_("ID number (masked)"), max_length=18)
-    id_number_hash = models.CharField(max_length=64, db_index=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    id_number_hash = models.CharField(
+        _("ID number fingerprint"), max_length=80, db_index=True, editable=False
+    )
+    # How hospitals' own systems know the patient: random, made once, kept when the name or
+    # number is saved again; never derived from the ID number (nor its hash).
+    external_id = models.UUIDField(
+        _("patient id for hospital systems"), default=uuid.uuid4, unique=True, editable=False
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("patient identity")
@@ -369,6 +383,44 @@ class PatientIdentity(models.Model):
 
     def __str__(self):
         return f"{self.real_name_masked} {self.id_number_masked}"
+
+    @classmethod
+    def with_id_number(cls, id_number):
+        """The identities kept for ``id_number`` (any spelling ``clean_id_number`` accepts; it
+        raises ``ValidationError`` for one that cannot be right), as a list.
+
+        Each key in ``IDENTITY_HASH_KEYS`` is tried, then the version-0 hash; a match made
+        with an older key is hashed again with the newest one.
+        """
+        hashes = id_number_hashes(clean_id_number(id_number))
+        found = list(cls.objects.filter(id_number_hash__in=hashes).order_by("pk"))
+        for identity in found:
+            identity._hash_with_newest_key(hashes[0])
+        return found
+
+    def matches_id_number(self, id_number):
+        """True if ``id_number`` is this identity's number (False for one that cannot be right).
+
+        A match on an older key's hash is hashed again with the newest key.
+        """
+        try:
+            hashes = id_number_hashes(clean_id_number(id_number))
+        except ValidationError:
+            return False
+        if self.id_number_hash not in hashes:
+            return False
+        self._hash_with_newest_key(hashes[0])
+        return True
+
+    def _hash_with_newest_key(self, newest):
+        if self.id_number_hash == newest:
+            return
+        # Only if nobody saved a new number in between; not a change the person made, so
+        # ``updated_at`` stays.
+        PatientIdentity.objects.filter(pk=self.pk, id_number_hash=self.id_number_hash).update(
+            id_number_hash=newest
+        )
+        self.id_number_hash = newest
 
 
 class Status(models.TextChoices):
@@ -422,7 +474,9 @@ class Appointment(ActingRecord):
         _("status"), max_length=12, choices=Status.choices, default=Status.BOOKED, db_index=True
     )
     code = models.CharField(_("confirmation code"), max_length=8, unique=True)
-    idempotency_key = models.CharField(max_length=80, unique=True, editable=False)
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=80, unique=True, editable=False
+    )
     provider = models.CharField(_("booking system"), max_length=20, blank=True)
     provider_booking_id = models.CharField(
         _("booking id in the hospital's system"), max_length=80, blank=True

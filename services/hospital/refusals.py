@@ -13,6 +13,8 @@ from content.hotline import (
     call_a_person,
     hotline_number,
 )
+from portal.privacy import agreements
+from portal.privacy.models import Purpose
 
 
 class BookingRefused(ValidationError):
@@ -88,6 +90,25 @@ class AlreadyBooked(BookingRefused):
 
     instead = _("You can see it under My appointments. Nothing else is needed.")
     offer_a_person = False
+
+
+class DataNotAgreed(BookingRefused):
+    """The patient has not agreed that the portal keeps their ID number and visits (or
+    withdrew it): every channel asks first (``portal.privacy.agreements``)."""
+
+    offer_a_person = False
+
+    @property
+    def what_instead(self):
+        return agreements.NotAgreed(None, Purpose.HOSPITAL).what_instead
+
+
+def require_agreement(patient):
+    """Raise :class:`DataNotAgreed` unless ``patient`` agreed to hospital booking's data."""
+    try:
+        agreements.require(patient, Purpose.HOSPITAL)
+    except agreements.NotAgreed as refusal:
+        raise DataNotAgreed(refusal.message, code="not_agreed") from None
 
 
 class QuotaReached(BookingRefused):

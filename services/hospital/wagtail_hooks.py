@@ -27,6 +27,7 @@ from wagtail.permissions import register_permission_policy
 
 from portal.admin_policies import ReadOnlyPolicy
 from portal.audit import api as audit
+from portal.design.wagtail_hooks import yes_no_column
 from services.hospital import api
 from services.hospital.models import (
     Appointment,
@@ -71,7 +72,7 @@ class HospitalViewSet(ModelViewSet):
     model = Hospital
     icon = "site"
     menu_label = _("Hospitals")
-    list_display = ["name", "name_en", "district", "active"]
+    list_display = ["name", "name_en", "district", yes_no_column(Hospital, "active")]
     list_filter = ["district", "active"]
     search_fields = ["name", "name_en", "district"]
     form_fields = [
@@ -229,7 +230,15 @@ class SessionViewSet(ModelViewSet):
     model = Session
     icon = "date"
     menu_label = _("Sessions")
-    list_display = ["date", "period", "department", "doctor", "capacity", "booked", "open"]
+    list_display = [
+        "date",
+        "period",
+        "department",
+        "doctor",
+        "capacity",
+        "booked",
+        yes_no_column(Session, "open"),
+    ]
     list_filter = ["department__hospital", "period", "open", "date"]
     form_fields = [
         "department",

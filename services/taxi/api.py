@@ -35,6 +35,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.channels import Channel
 from portal.consent.models import Scope
+from portal.privacy import agreements
+from portal.privacy.models import Purpose
 from services.taxi import words
 from services.taxi.events import MAX_REDISPATCHES, apply_event, dispatch_failed, dispatched
 from services.taxi.models import ACTIVE_STATUSES, FINAL_STATUSES, Ride, Status
@@ -51,6 +53,7 @@ __all__ = [
     "MAX_ACTIVE_WITH_HELPER",
     "MAX_REDISPATCHES",
     "PAST_GRACE",
+    "DataNotAgreed",
     "NoPickupAddress",
     "NotCancellable",
     "PickupInThePast",
@@ -116,6 +119,20 @@ class NotCancellable(RideRefused):
     """The ride has ended or the trip has begun: it can no longer be cancelled."""
 
 
+class DataNotAgreed(RideRefused):
+    """The resident has not agreed that the portal keeps their address and trips (or
+    withdrew it): every channel asks first (``portal.privacy.agreements``)."""
+
+
+def _require_agreement(resident):
+    try:
+        agreements.require(resident, Purpose.TAXI)
+    except agreements.NotAgreed as refusal:
+        raise DataNotAgreed(
+            f"{refusal.message} {refusal.what_instead}", code="not_agreed"
+        ) from None
+
+
 class TapKeyTaken(RideRefused):
     """The tap's key names another resident's ride (a page left open when someone else
     signed in on the same device, or a forged form): nothing is booked, and that ride is
@@ -166,6 +183,7 @@ def request_ride(
     if not idempotency_key:
         raise ValueError("request_ride needs an idempotency_key (one per tap)")
     acting = acting.with_consent(Scope.TAXI)
+    _require_agreement(resident)
     on_behalf = acting.on_behalf
 
     with transaction.atomic():

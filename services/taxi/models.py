@@ -132,7 +132,7 @@ class Ride(ActingRecord):
 
     provider = models.CharField(_("dispatch provider"), max_length=40, blank=True)
     provider_order_id = models.CharField(_("provider's order id"), max_length=80, blank=True)
-    idempotency_key = models.CharField(max_length=80, unique=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=80, unique=True)
     redispatches = models.PositiveSmallIntegerField(
         _("times the provider was asked again"), default=0
     )
@@ -187,18 +187,23 @@ class RideEvent(models.Model):
         null=True,
         blank=True,
         related_name="events",
-        help_text="Empty when the event names no ride we know.",
+        verbose_name=_("ride"),
+        help_text=_("Empty when the event names no ride we know."),
     )
-    provider = models.CharField(max_length=40)
-    event_id = models.CharField(max_length=100)
-    kind = models.CharField(max_length=30)
-    data = models.JSONField(default=dict, blank=True)
+    provider = models.CharField(_("dispatch provider"), max_length=40)
+    event_id = models.CharField(_("event id"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=30)
+    data = models.JSONField(_("details"), default=dict, blank=True)
     applied = models.BooleanField(
-        default=False, help_text="Whether it changed the ride (a late or stale one does not)."
+        _("changed the ride"),
+        default=False,
+        help_text=_("Whether it changed the ride (a late or stale one does not)."),
     )
-    received_at = models.DateTimeField(auto_now_add=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("ride event")
+        verbose_name_plural = _("ride events")
         constraints = [
             models.UniqueConstraint(fields=["provider", "event_id"], name="taxi_event_once")
         ]

@@ -20,6 +20,8 @@ from portal.accounts.decorators import resident_required
 from portal.acting import Acting
 from portal.channels import Channel
 from portal.consent.api import ConsentRequired
+from portal.privacy.agreement_views import ask_first
+from portal.privacy.models import Purpose
 from services.taxi import api, family, flow
 from services.taxi.forms import (
     ConfirmForm,
@@ -79,9 +81,14 @@ def start(request):
     Someone whose family lets them call taxis for them also finds a link for each.
     """
     allowing = family.residents_allowing(request.user)
-    if not request.user.home_address:
+    if not request.user.home_address and allowing:
         # No home of their own here: most likely calling for family, so ask whom it is for.
-        return redirect("taxi:family" if allowing else "taxi:home_address")
+        return redirect("taxi:family")
+    # Before the first taxi: may the portal keep the address and trips? (PIPL: asked apart.)
+    if asked := ask_first(request, Purpose.TAXI, reverse("taxi:start")):
+        return asked
+    if not request.user.home_address:
+        return redirect("taxi:home_address")
     if request.method == "POST":
         try:
             ride = api.request_ride(
@@ -111,6 +118,8 @@ def home_address(request):
 
     Then back to the tap, or (``?next=`` the other choices) on to the first question.
     """
+    if asked := ask_first(request, Purpose.TAXI, request.get_full_path()):
+        return asked
     form = HomeAddressForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         accounts.change_details(
@@ -181,6 +190,8 @@ def cancel(request, ride_id):
 
 def _away_from_choices(request):
     """Where a resident goes instead of the other-choices pages, if anywhere."""
+    if asked := ask_first(request, Purpose.TAXI, reverse("taxi:choose")):
+        return asked
     if not request.user.home_address:
         return redirect(f"{reverse('taxi:home_address')}?next={reverse('taxi:choose')}")
     active = api.active_ride(request.user)

@@ -15,3 +15,11 @@ def sign_in(page, portal_url, phone, django_db_blocker, next_path):
     if "/signin/welcome/" in page.url:
         page.click("button[name=skip]")
         page.click("button[name=skip]")
+    agree_if_asked(page)
+
+
+def agree_if_asked(page):
+    """Say yes to the sensitive-data question a first taxi or booking asks (its own tests are
+    in tests/browser/test_privacy.py)."""
+    if "/privacy/agree/" in page.url:
+        page.click("main button[name=answer][value=yes]")

@@ -22,7 +22,7 @@ def test_at_night_the_hotline_takes_the_number_and_says_when_a_person_calls_back
         "tomorrow 9:00."
     )
     with translation.override("zh-hans"):
-        assert "明天9:00" in call_a_person()
+        assert "明天 9:00以后会有人给您回电" in call_a_person()
 
 
 def test_a_hospital_refusal_offers_a_person_only_as_the_desk_hours_allow(at):

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from portal.acting import Acting
+from portal.privacy.models import ProcessingConsent, Purpose
 from services.hospital import api
 from services.hospital.models import (
     Appointment,
@@ -55,6 +56,16 @@ def _patients(count):
                 id_number_hash=f"{n:064d}",
             )
             for n, user in enumerate(users)
+        ]
+    )
+    # They agreed that the portal keeps their ID number and visits (bulk_create sends no
+    # signal, so the tests' usual agreement is written here).
+    ProcessingConsent.objects.bulk_create(
+        [
+            ProcessingConsent(
+                resident=user, purpose=Purpose.HOSPITAL, version=1, agreed=True, channel="web"
+            )
+            for user in users
         ]
     )
     return users

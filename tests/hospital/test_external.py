@@ -2,7 +2,9 @@
 (against a fake server on 127.0.0.1); a refusal or a network failure writes nothing."""
 
 import datetime
+import json
 import time
+import uuid
 
 import pytest
 
@@ -13,7 +15,7 @@ from services.hospital.models import Appointment, Session, Status
 from services.hospital.providers import get_provider
 from services.hospital.providers.builtin import BuiltInProvider
 from services.hospital.providers.external import ExternalProvider
-from tests.hospital.conftest import book, hospital_system
+from tests.hospital.conftest import TUESDAY, book, hospital_system, id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +66,28 @@ def test_the_hospital_confirms_the_booking_and_its_id_is_kept(fake, external, pa
         "morning",
     )
     assert sent["patient_name"] == "王*华"
-    # The full ID number never leaves the portal; it does not have it.
-    assert len(sent["patient_id_hash"]) == 64
-    assert "*" not in sent["patient_id_hash"]
+    # The hospital knows the patient by the portal's random id, not by the ID number's hash.
+    assert sent["patient_id"] == str(api.identity_of(patient).external_id)
+
+
+def test_the_hospital_gets_the_same_random_id_on_every_booking_and_no_hash_or_number(
+    fake, external, patient, monday, make_session, settings
+):
+    number = id_number("31010519500101123")  # the patient fixture's
+    first = book(monday, patient)
+    # After a rotation of the hash keys, the id the hospital knows stays the same.
+    settings.IDENTITY_HASH_KEYS = [(2, "rotated-identity-key-" + "r" * 20), (1, "x" * 32)]
+    api.save_identity(Acting.by_resident(patient), "王小华", number)
+    second = book(make_session(TUESDAY), patient)
+    sent = [fake.bookings[first.provider_booking_id], fake.bookings[second.provider_booking_id]]
+    identity = api.identity_of(patient)
+    assert [body["patient_id"] for body in sent] == [str(identity.external_id)] * 2
+    assert uuid.UUID(sent[0]["patient_id"]).version == 4
+    posted = json.dumps([body for method, _path, body in fake.requests if method == "POST"])
+    assert "hash" not in posted
+    assert number not in posted
+    for stored in {identity.id_number_hash, *api.ids.id_number_hashes(number)}:
+        assert stored.split("$")[-1] not in posted
 
 
 def test_full_at_the_hospital_is_full_here_and_nothing_is_written(fake, external, patient, monday):

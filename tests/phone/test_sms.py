@@ -699,3 +699,24 @@ def test_a_number_the_portal_does_not_call_back_is_not_offered_a_call_back(text,
     assert text("TAXI", sender="+12025550123") == (
         "We cannot call this number back. Please call 962 200."
     )
+
+
+def test_the_first_taxi_by_text_asks_the_data_question_and_1_agrees_and_books(
+    text, english, friday
+):
+    from portal.privacy import agreements
+    from portal.privacy.models import ProcessingConsent
+    from portal.privacy.models import Purpose as DataPurpose
+
+    agreements.withdraw(english, DataPurpose.TAXI, channel=Channel.WEB)
+    asked = text("TAXI")
+    assert "may the portal keep your home address" in asked
+    assert "If you agree and want a taxi to" in asked
+    assert not Ride.objects.exists()
+
+    text("1")
+
+    assert Ride.objects.filter(resident=english).count() == 1
+    answer = ProcessingConsent.objects.filter(resident=english).first()
+    assert (answer.agreed, answer.channel, answer.version) == (True, "sms", 1)
+    assert agreements.has_agreed(english, DataPurpose.TAXI)

@@ -290,3 +290,34 @@ def test_a_number_we_may_not_call_back_is_told_so_and_no_account_is_made(
     assert any("没法给这个号码回电话" in words for words in call.heard) and call.over
     assert not django_user_model.objects.filter(phone="+19005550100").exists()
     assert not HelpRequest.objects.exists()
+
+
+def test_the_first_taxi_by_phone_asks_the_data_question_and_one_key_answers_both(
+    caller, wang, desk_open
+):
+    from portal.channels import Channel
+    from portal.privacy import agreements
+    from portal.privacy.models import ProcessingConsent
+    from portal.privacy.models import Purpose as DataPurpose
+
+    agreements.withdraw(wang, DataPurpose.TAXI, channel=Channel.WEB)
+    call = _dial(caller, wang)
+    call.press("1")
+    assert any("保存您的家庭住址" in words for words in call.just_heard), call.just_heard
+    call.press("1")
+    assert Ride.objects.filter(resident=wang).count() == 1
+    answer = ProcessingConsent.objects.filter(resident=wang).first()
+    assert (answer.agreed, answer.channel, answer.recorded_by) == (True, "phone", None)
+
+
+def test_two_on_the_data_question_books_nothing_and_records_no_agreement(caller, wang, desk_open):
+    from portal.channels import Channel
+    from portal.privacy import agreements
+    from portal.privacy.models import Purpose as DataPurpose
+
+    agreements.withdraw(wang, DataPurpose.TAXI, channel=Channel.WEB)
+    call = _dial(caller, wang)
+    call.press("1")
+    call.press("2")
+    assert not Ride.objects.filter(resident=wang).exists()
+    assert not agreements.has_agreed(wang, DataPurpose.TAXI)

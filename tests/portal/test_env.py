@@ -86,6 +86,8 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "x7#k2!pQ9zLm4@vR8wN1sT6yB3cF5hJ0dG-aE_uI+oP^qZ&rY*eW%tX",
     "ALLOWED_HOSTS": "portal.example.cn",
     "PUBLIC_BASE_URL": "https://portal.example.cn",
+    # The ID-number hash key, a key of its own: production refuses to start without one.
+    "IDENTITY_HASH_KEYS": "1:Vq3mX8rT2nK7pL4wZ9cB6hJ1dF5gS0yA",
 }
 
 

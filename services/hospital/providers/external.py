@@ -9,10 +9,12 @@ The small REST API the portal expects (JSON bodies, ``Authorization: Bearer <API
 
 ``POST {base}/bookings``
     Body ``{"reference", "hospital", "department", "date", "period", "starts_at", "ends_at",
-    "patient_name", "patient_id_hash"}``: ``reference`` is the portal's idempotency key (asking
+    "patient_name", "patient_id"}``: ``reference`` is the portal's idempotency key (asking
     again with the same reference returns the same booking); ``date`` is ``YYYY-MM-DD``,
     ``period`` is ``morning`` or ``afternoon``, times are ``HH:MM``; the patient is sent masked
-    (``王*华``) with a keyed hash of the ID number, never the number itself.
+    (``王*华``) with ``patient_id``, the portal's own random id for that patient (a UUID, the
+    same on every booking, made once and never derived from the ID number). Neither the ID
+    number nor its hash ever leaves the portal.
     Answers ``201`` (or ``200`` for a repeat) ``{"booking_id": "..."}``, or ``409``
     ``{"error": "full"}`` when that session has no place left.
 
@@ -108,7 +110,7 @@ class ExternalProvider(BookingProvider):
             "starts_at": session.starts_at.strftime("%H:%M"),
             "ends_at": session.ends_at.strftime("%H:%M"),
             "patient_name": appointment.patient_name_masked,
-            "patient_id_hash": _id_hash_of(appointment),
+            "patient_id": _patient_id_of(appointment),
         }
         response = self._request("POST", "/bookings", json=body)
         if response.status_code == 409:
@@ -203,8 +205,13 @@ def _places(value):
     return value
 
 
-def _id_hash_of(appointment):
+def _patient_id_of(appointment):
+    """The patient's random id for hospitals' systems ("" with no identity on file)."""
     from services.hospital.models import PatientIdentity
 
-    identity = PatientIdentity.objects.filter(user_id=appointment.patient_id).first()
-    return identity.id_number_hash if identity else ""
+    external_id = (
+        PatientIdentity.objects.filter(user_id=appointment.patient_id)
+        .values_list("external_id", flat=True)
+        .first()
+    )
+    return str(external_id) if external_id else ""

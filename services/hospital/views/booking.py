@@ -25,6 +25,8 @@ from portal.channels import Channel
 from portal.consent.api import ConsentRequired
 from portal.notifications import api as notify
 from portal.notifications.models import Purpose
+from portal.privacy.agreement_views import ask_first
+from portal.privacy.models import Purpose as DataPurpose
 from services.hospital import api
 from services.hospital import flow as visit
 from services.hospital.forms import ChoiceForm, IdentityForm, PatientForm
@@ -92,7 +94,14 @@ def _go_to(step):
 
 
 def _asked_too_early(answers, step):
-    """A redirect to the first unanswered question when ``step`` cannot be asked yet."""
+    """A redirect to the first unanswered question when ``step`` cannot be asked yet; before
+    all of them, for a resident booking for themselves the first time, may the portal keep
+    their ID number and visits (PIPL: asked apart; family cannot answer it for them)."""
+    here = reverse(URL_NAMES[step])
+    if answers.patient == answers.request.user and (
+        asked := ask_first(answers.request, DataPurpose.HOSPITAL, here)
+    ):
+        return asked
     missing = answers.missing()
     if ORDER.index(missing) < ORDER.index(step):
         return _go_to(missing)
@@ -122,7 +131,8 @@ def _chose(request, step, value):
 def start(request):
     """The 挂号 tile: a new visit, then the first question this resident needs."""
     visit.new_visit(request)
-    return _go_to(Answers(request).missing())
+    answers = Answers(request)
+    return _asked_too_early(answers, answers.missing()) or _go_to(answers.missing())
 
 
 @resident_required

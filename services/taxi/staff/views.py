@@ -21,6 +21,7 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.widgets.button import HeaderButton
 
+from portal.accounts.contact import ContactColumn
 from portal.audit.api import record_view
 from services.taxi import api, phone_dispatch
 from services.taxi.models import ACTIVE_STATUSES, Status
@@ -91,8 +92,8 @@ class RideIndexView(IndexView):
                 accessor=lambda ride: str(ride.resident),
                 get_url=lambda ride: reverse(self.inspect_url_name, args=(ride.pk,)),
             ),
-            Column("phone", label=_("Phone"), accessor="resident.phone"),
-            Column("pickup_address", label=_("Pick-up address")),
+            ContactColumn("phone", label=_("Phone"), accessor="resident.phone"),
+            ContactColumn("pickup_address", label=_("Pick-up address"), address=True),
             Column("pickup_time", label=_("Pick-up time"), accessor=pickup_words),
             Column("status", label=_("Status"), accessor=status_words),
             Column("car_plate", label=_("Car plate")),
