@@ -1,13 +1,19 @@
 """What the services announce becomes a request for help (``portal.signals.needs_a_person``)."""
 
+from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assist import api
-from assist.models import HelpRequest, Kind, State, Topic
+from assist.models import HelpRequest, Kind, RequestEvent, State, Topic
 from assist.opening import working_days_later
+from assist.phone.sms_commands import ask_rating_by_sms
 from portal.channels import Channel
+from portal.ratings import api as ratings
 from portal.signals import needs_a_person, poor_rating
 
 RATING_WORDS = _("The resident rated %(subject)s %(level)s out of 5.")
@@ -43,6 +49,39 @@ def follow_up_a_poor_rating(sender, *, resident, subject, level, **_):
         about=f"rating:{subject}",
         due=working_days_later(timezone.now(), 1),
     )
+
+
+@receiver(post_save, sender=RequestEvent, dispatch_uid="assist.reopen_a_followed_up_rating")
+def reopen_a_followed_up_rating(sender, instance, created, **_):
+    """A supervisor closed the follow-up of a poor rating: the resident may rate again."""
+    follow_up = instance.request
+    if not created or instance.what != RequestEvent.What.CLOSED:
+        return
+    if follow_up.kind == Kind.FOLLOW_UP and follow_up.about.startswith("rating:"):
+        ratings.reopen_rating(follow_up.resident, follow_up.about.removeprefix("rating:"))
+
+
+def describe_request(resident, number):
+    """A request for help, for the rating page: the resident's own, rated once closed."""
+    help_request = (
+        HelpRequest.objects.filter(pk=number, resident=resident)
+        .exclude(kind=Kind.FOLLOW_UP)
+        .first()
+    )
+    if help_request is None:
+        return None
+    day = date_format(timezone.localtime(help_request.opened_at), "MONTH_DAY_FORMAT")
+    return ratings.Subject(
+        reference=help_request.reference,
+        kind="request",
+        words=gettext("Your request for help on %(day)s") % {"day": day},
+        may_rate=help_request.state == State.CLOSED,
+        back_url=reverse("assist:request", args=[help_request.pk]),
+    )
+
+
+ratings.register("request", describe_request)
+ratings.register_text_asker(ask_rating_by_sms)
 
 
 def _open_request_named(reference):

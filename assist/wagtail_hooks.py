@@ -9,6 +9,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from assist import desk, desk_closing, desk_hospital, desk_slip
 from assist.models import CalendarDay
+from assist.supervision import panels as supervision_panels
+from assist.supervision import views as supervision_views
 from portal.accounts.roles import ACT_FOR_RESIDENT
 from portal.design.wagtail_hooks import yes_no_column
 
@@ -60,3 +62,18 @@ class CalendarDayViewSet(SnippetViewSet):
 
 
 register_snippet(CalendarDayViewSet)
+
+
+# The supervisor's home (assist/supervision): the dashboard panel and each figure as CSV.
+hooks.register("construct_homepage_panels", supervision_panels.add_supervision_panel)
+
+
+@hooks.register("register_admin_urls")
+def supervision_urls():
+    return [
+        path(
+            "supervision/<slug:key>.csv",
+            supervision_views.figure_csv,
+            name="assist_supervision_csv",
+        )
+    ]

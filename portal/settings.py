@@ -275,6 +275,7 @@ ASSIST_HOURS_WORKDAY = env_hours("ASSIST_HOURS_WORKDAY", (8, 20))
 ASSIST_HOURS_DAY_OFF = env_hours("ASSIST_HOURS_DAY_OFF", (9, 17))
 # A closed request's notes and timeline notes are forgotten this many days after closing.
 ASSIST_KEEP_DAYS = env_int("ASSIST_KEEP_DAYS", 180, minimum=1)
+RATING_CHANGE_DAYS = env_int("RATING_CHANGE_DAYS", 7, minimum=0)  # a rating may be changed
 # At most one text a person on duty gets about the requests waiting for them (minutes).
 ASSIST_SUMMARY_MINUTES = env_int("ASSIST_SUMMARY_MINUTES", 10, minimum=1)
 

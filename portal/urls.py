@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", include("portal.accounts.urls")),
     path("", include("portal.audit.urls")),
     path("", include("portal.privacy.urls")),
+    path("", include("portal.ratings.urls")),
     path("taxi/", include("services.taxi.urls")),
     path("hospital/", include("services.hospital.urls")),
     # The human channels (a string, so the portal never imports them).

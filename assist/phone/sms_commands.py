@@ -163,13 +163,24 @@ def ask_for_rating_by_sms(help_request):
             "3 fairly satisfied, 2 dissatisfied, 1 very dissatisfied."
         )
 
+    return ask_rating_by_sms(
+        resident, help_request.reference, question, purpose=Purpose.ASSIST, related=help_request
+    )
+
+
+def ask_rating_by_sms(resident, subject, question, *, purpose, related=None):
+    """Send ``resident`` ``question()`` (a function making the words in their language) asking
+    how satisfied they were with ``subject`` (``ride:12``); a digit 1 to 5 they text back
+    within seven days rates it. Returns the :class:`~assist.models.TextQuestion`, or None when
+    the text could not go (no phone, opted out, limits) or ``subject`` is rated already.
+    Registered with ``portal.ratings`` so a service can ask without knowing this channel."""
+    if ratings.rating_of(resident, subject) is not None:
+        return None
     with transaction.atomic():
-        message = notify.send_to_resident(
-            resident, question, purpose=Purpose.ASSIST, related=help_request
-        )
+        message = notify.send_to_resident(resident, question, purpose=purpose, related=related)
         if message is None or message.status == Status.CANCELLED:
             return None
-        return _ask(resident, What.RATING, about=help_request.reference)
+        return _ask(resident, What.RATING, about=subject)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ The services and the human channels register their own sections (``services/*/my
 ``assist/my_data.py``).
 """
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Enrolment, SavedPlace
@@ -16,6 +16,7 @@ from portal.notifications.models import Message, OptOut, Purpose
 from portal.privacy.models import ProcessingConsent
 from portal.privacy.my_data import InLanguage, Section, register, who
 from portal.ratings.models import Rating
+from portal.ratings.subjects import reasons_for
 
 DETAILS = [
     ("phone", _("Phone number I sign in with")),
@@ -119,10 +120,14 @@ CONSENT_FIELDS = [
 
 
 def _subject(reference):
-    """A reference (``request:42``) in words: the request for help and its number."""
+    """A reference (``request:42``, ``ride:7``) in words: what it was and its number."""
     kind, _colon, number = (reference or "").partition(":")
     if kind == "request" and number:
         return gettext("Request for help number %(number)s") % {"number": number}
+    if kind == "ride" and number:
+        return gettext("Taxi ride number %(number)s") % {"number": number}
+    if kind == "appointment" and number:
+        return gettext("Hospital appointment number %(number)s") % {"number": number}
     return reference
 
 
@@ -209,6 +214,7 @@ def ratings(resident, *, own):
             ("given_at", _("Time")),
             ("subject", _("What was rated")),
             ("level", _("How satisfied")),
+            ("reasons", _("What went wrong")),
             ("comment", _("Comment")),
             ("channel", _("Given through")),
         ],
@@ -217,11 +223,19 @@ def ratings(resident, *, own):
                 "given_at": rating.created_at,
                 "subject": _subject(rating.subject),
                 "level": rating.get_level_display(),
+                "reasons": _reason_words(rating),
                 "comment": rating.comment,
                 "channel": rating.get_channel_display(),
             }
             for rating in Rating.objects.filter(resident=resident).order_by("created_at", "pk")
         ],
+    )
+
+
+def _reason_words(rating):
+    labels = dict(reasons_for(rating.subject))
+    return pgettext("list separator", ", ").join(
+        str(labels.get(reason, reason)) for reason in rating.reasons or []
     )
 
 

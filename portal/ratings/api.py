@@ -1,41 +1,142 @@
-"""Ratings API: a resident says how satisfied they were, on the web or on a follow-up call."""
+"""Ratings API: a resident says how satisfied they were (好差评), on the web, by a text reply,
+by key on a call, or to the person who calls them back."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.ratings.models import POOR, Level, Rating
+from portal.ratings.subjects import (  # noqa: F401 - part of the api
+    Subject,
+    describe,
+    reasons_for,
+    register,
+)
 from portal.signals import announce_poor_rating
 
 
-def rate(acting, subject, level, comment=""):
-    """Record how satisfied ``acting.resident`` was with ``subject`` (``request:42``); return it.
+def rate(acting, subject, level, comment="", reasons=(), *, change=False):
+    """Record how satisfied ``acting.resident`` was with ``subject`` (``request:42``,
+    ``ride:12``, ``appointment:7``); return the rating.
 
-    ``level`` is a :class:`Level` (5 best). The resident rates on the website
-    (``Acting.by_resident``) or tells the person who calls them back, who writes it down
-    (``Acting.for_resident``: no consent needed to write down what the resident said). Each
-    thing is rated once: a second rating raises ``ValidationError``. A poor rating (2 or 1) is
-    announced (``portal.signals.poor_rating``) so a supervisor follows it up.
+    ``level`` is a :class:`Level` (5 best); ``reasons`` keys of the subject's preset reasons
+    (others are dropped); ``comment`` free text. The resident rates on the website
+    (``Acting.by_resident``), by text or by key on a call, or tells the person who calls them
+    back, who writes it down (``Acting.for_resident``: no consent needed to write down what
+    the resident said).
+
+    One rating per thing rated. A second one raises ``ValidationError`` unless ``change`` is
+    true (the resident changes it on purpose) and it is within ``RATING_CHANGE_DAYS`` of the
+    rating; or the follow-up of a poor rating was handled (:func:`reopen_rating`), after which
+    the resident may rate afresh. A poor rating (2 or 1) is announced
+    (``portal.signals.poor_rating``) so a supervisor follows it up.
     """
     level = Level(int(level))
+    allowed = {key for key, _label in reasons_for(subject)}
+    reasons = [key for key in dict.fromkeys(reasons or ()) if key in allowed]
+    values = {
+        "level": level,
+        "comment": (comment or "").strip()[:2000],
+        "reasons": reasons,
+        "channel": acting.channel,
+        "recorded_by": acting.user if acting.on_behalf else None,
+    }
+    now = timezone.now()
     try:
         with transaction.atomic():
-            rating = Rating.objects.create(
-                resident=acting.resident,
-                subject=subject,
-                level=level,
-                comment=(comment or "").strip()[:2000],
-                channel=acting.channel,
-                recorded_by=acting.user if acting.on_behalf else None,
+            existing = (
+                Rating.objects.select_for_update()
+                .filter(resident=acting.resident, subject=subject)
+                .first()
             )
-            acting.record("rated", subject=subject, level=int(level))
-    except IntegrityError:
+            if existing is None:
+                rating = Rating.objects.create(
+                    resident=acting.resident, subject=subject, created_at=now, **values
+                )
+                action = "rated"
+            elif existing.may_rate_again:
+                rating = _update(existing, values, created_at=now, changed_at=None)
+                action = "rated"
+            elif not change:
+                raise ValidationError(_("This has been rated already. Thank you."))
+            elif now >= change_until(existing):
+                raise ValidationError(
+                    _(
+                        "This rating can no longer be changed: that was possible until "
+                        "%(date)s. To tell us more, ask for help."
+                    )
+                    % {"date": _date(change_until(existing))}
+                )
+            else:
+                rating = _update(existing, values, changed_at=now)
+                action = "changed_rating"
+            acting.record(action, subject=subject, level=int(level), reasons=reasons)
+    except IntegrityError:  # rated at the same moment elsewhere
         raise ValidationError(_("This has been rated already. Thank you.")) from None
     if level <= POOR:
         announce_poor_rating("ratings", resident=acting.resident, subject=subject, level=level)
     return rating
 
 
+def _update(rating, values, **more):
+    for name, value in {**values, **more, "may_rate_again": False}.items():
+        setattr(rating, name, value)
+    rating.save()
+    return rating
+
+
+def _date(moment):
+    from django.utils.formats import date_format
+
+    return date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+def change_until(rating):
+    """When ``rating`` can no longer be changed."""
+    return rating.created_at + timedelta(days=settings.RATING_CHANGE_DAYS)
+
+
+def may_change(rating, now=None):
+    """Whether the resident may still change ``rating`` (or rate afresh after a follow-up)."""
+    return rating.may_rate_again or (now or timezone.now()) < change_until(rating)
+
+
 def rating_of(resident, subject):
     """``resident``'s rating of ``subject``, or None."""
     return Rating.objects.filter(resident=resident, subject=subject).first()
+
+
+_TEXT_ASKERS = []
+
+
+def register_text_asker(ask):
+    """The SMS channel's way to ask for a rating that a one-digit reply answers:
+    ``ask(resident, subject, question, *, purpose, related)``."""
+    _TEXT_ASKERS[:] = [ask]
+
+
+def ask_by_text(resident, subject, question, *, purpose, related=None):
+    """Text ``resident`` ``question()`` (made in their language) asking them to rate
+    ``subject``, so that a reply of 5 to 1 rates it when the SMS channel listens; otherwise the
+    text goes as a plain notice (its link to the rating page still works). Returns what the
+    asker returned, or the outbox row."""
+    if _TEXT_ASKERS:
+        return _TEXT_ASKERS[0](resident, subject, question, purpose=purpose, related=related)
+    from portal.notifications import api as notify
+
+    return notify.send_to_resident(resident, question, purpose=purpose, related=related)
+
+
+def reopen_rating(resident, subject):
+    """The follow-up of ``resident``'s poor rating of ``subject`` was handled: they may rate it
+    again (whatever its age). The help desk calls this when it closes the follow-up. Returns
+    whether there was such a rating."""
+    return bool(
+        Rating.objects.filter(resident=resident, subject=subject, level__lte=POOR).update(
+            may_rate_again=True
+        )
+    )

@@ -15,3 +15,8 @@ class RatingsConfig(AppConfig):
             _("%(who)s wrote down how satisfied you were %(how)s (%(level)s out of 5)."),
             own=_("You said how satisfied you were %(how)s (%(level)s out of 5)."),
         )
+        register_sentence(
+            "changed_rating",
+            _("%(who)s changed how satisfied you were %(how)s (now %(level)s out of 5)."),
+            own=_("You changed how satisfied you were %(how)s (now %(level)s out of 5)."),
+        )

@@ -45,6 +45,11 @@ class Rating(models.Model):
         help_text=_("Who typed it in on a follow-up call; empty when the resident did."),
     )
     created_at = models.DateTimeField(_("given at"), default=timezone.now)
+    # Preset reasons the resident ticked (keys of portal.ratings.reasons.REASONS).
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    changed_at = models.DateTimeField(_("last changed"), null=True, blank=True)
+    # A poor rating's follow-up was handled: the resident may rate again.
+    may_rate_again = models.BooleanField(_("may rate again"), default=False)
 
     class Meta:
         verbose_name = _("rating")

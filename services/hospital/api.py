@@ -108,6 +108,8 @@ __all__ = [
     "Suspended",
     "TapKeyTaken",
     "WindowClosed",
+    "appointment_counts",
+    "appointments_by_channel",
     "appointments_for",
     "book",
     "can_cancel",
@@ -696,3 +698,53 @@ def generate_sessions(weeks, *, today=None, departments=None, days=None):
     stops earlier, for example the next 8 days for the demo.
     """
     return timetable.generate_sessions(weeks, today=today, departments=departments, days=days)
+
+
+# --- Read-only counts for the supervisors' figures ----------------------------------------------
+
+
+def _booked_between(start, end, streets):
+    appointments = Appointment.objects.filter(created_at__gte=start, created_at__lt=end)
+    if streets is not None:
+        appointments = appointments.filter(patient__street_id__in=list(streets))
+    return appointments
+
+
+def appointments_by_channel(start, end, streets=None):
+    """How many appointments were booked from ``start`` (included) to ``end`` (not), per
+    channel. ``streets``: street ids whose residents count (None: the whole city). Returns
+    ``{channel code: count}`` for the channels that had any; one grouped query."""
+    from django.db.models import Count
+
+    rows = (
+        _booked_between(start, end, streets)
+        .order_by()
+        .values("channel")
+        .annotate(n=Count("pk"))
+        .values_list("channel", "n")
+    )
+    return dict(rows)
+
+
+def appointment_counts(start, end, streets=None):
+    """Bookings, cancellations and missed visits from ``start`` (included) to ``end`` (not).
+
+    ``streets``: street ids whose residents count (None: the whole city). Returns a dict:
+    ``booked`` (appointments made in the period), ``cancelled`` (cancelled in the period,
+    whenever booked) and ``missed`` (marked missed, for a session on a day in the period, in
+    Shanghai time). Three counting queries, no rows read.
+    """
+    from datetime import timedelta
+
+    base = Appointment.objects.all()
+    if streets is not None:
+        base = base.filter(patient__street_id__in=list(streets))
+    first_day = timezone.localtime(start).date()
+    last_day = timezone.localtime(end - timedelta(microseconds=1)).date()
+    return {
+        "booked": _booked_between(start, end, streets).count(),
+        "cancelled": base.filter(cancelled_at__gte=start, cancelled_at__lt=end).count(),
+        "missed": base.filter(
+            status=Status.MISSED, session__date__gte=first_day, session__date__lte=last_day
+        ).count(),
+    }

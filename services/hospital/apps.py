@@ -11,6 +11,7 @@ class HospitalConfig(AppConfig):
         import services.hospital.closing  # noqa: F401 - what closing an account erases
         from portal.audit.sentences import register_sentence
         from services.hospital import my_data  # noqa: F401 - what a resident's data download holds
+        from services.hospital.rating import describe  # noqa: F401 - appointments can be rated
         from services.hospital.retention import forget_old_appointments  # noqa: F401
 
         register_sentence(

@@ -71,7 +71,10 @@ __all__ = [
     "latest_pickup",
     "notes_from_needs",
     "request_ride",
+    "ride_counts",
     "ride_status",
+    "rides_by_channel",
+    "time_to_car",
 ]
 
 # A ride can be booked for now or for a time today or tomorrow (Shanghai): a taxi for an
@@ -384,3 +387,104 @@ def _copy(source, target):
     if source is not target:
         for field in Ride._meta.concrete_fields:
             setattr(target, field.attname, getattr(source, field.attname))
+
+
+# --- Read-only counts for the supervisors' figures ----------------------------------------------
+
+
+def _rides_between(start, end, streets):
+    from django.db.models import Q
+
+    rides = Ride.objects.filter(created_at__gte=start, created_at__lt=end)
+    if streets is not None:
+        rides = rides.filter(Q(resident__street_id__in=list(streets)))
+    return rides
+
+
+def rides_by_channel(start, end, streets=None):
+    """How many rides were asked for from ``start`` (included) to ``end`` (not), per channel.
+
+    ``streets``: street ids whose residents count (None: the whole city). Returns
+    ``{channel code: count}`` for the channels that had any; one grouped query, no rows read.
+    """
+    from django.db.models import Count
+
+    rows = (
+        _rides_between(start, end, streets)
+        .order_by()
+        .values("channel")
+        .annotate(n=Count("pk"))
+        .values_list("channel", "n")
+    )
+    return dict(rows)
+
+
+def ride_counts(start, end, streets=None):
+    """What became of the rides asked for from ``start`` (included) to ``end`` (not).
+
+    ``streets``: street ids whose residents count (None: the whole city). Returns a dict of
+    counts, in one aggregate query: ``total``; ``found`` (a car was found, whatever came
+    after); ``no_car`` (none found, no driver answered, or the driver did not come);
+    ``driver_cancelled`` (a driver cancelled at least once, so the company was asked again);
+    ``needs_a_person`` (no car came or the company called it off: see ``Ride.needs_a_person``).
+    """
+    from django.db.models import Count, Q
+
+    from services.taxi.models import CANCELLED_BY_COMPANY, NO_CAR_CAME
+
+    found = [
+        Status.CAR_FOUND,
+        Status.ARRIVED,
+        Status.ON_TRIP,
+        Status.DONE,
+        Status.PASSENGER_NO_SHOW,
+    ]
+    no_car = Q(status__in=list(NO_CAR_CAME))
+    return _rides_between(start, end, streets).aggregate(
+        total=Count("pk"),
+        found=Count("pk", filter=Q(status__in=found)),
+        no_car=Count("pk", filter=no_car),
+        driver_cancelled=Count(
+            "pk", filter=Q(redispatches__gt=0) | Q(status=Status.DRIVER_CANCELLED)
+        ),
+        needs_a_person=Count(
+            "pk",
+            filter=no_car | Q(status=Status.CANCELLED, cancel_reason=CANCELLED_BY_COMPANY),
+        ),
+    )
+
+
+def time_to_car(start, end, streets=None, shares=(0.5, 0.9)):
+    """How long residents waited for a car, for the rides asked for from ``start`` (included)
+    to ``end`` (not): from asking to the provider's first "car found" that changed the ride.
+
+    ``streets``: street ids whose residents count (None: the whole city). Returns
+    ``(rides that got a car, {share: timedelta or None})``, each share (0.5 the median, 0.9)
+    by nearest rank: a count and one ordered query reading one row per share.
+    """
+    import math
+
+    from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Subquery
+
+    from services.taxi.models import RideEvent
+
+    first_car = (
+        RideEvent.objects.filter(ride=OuterRef("pk"), kind=Status.CAR_FOUND, applied=True)
+        .order_by("received_at", "pk")
+        .values("received_at")[:1]
+    )
+    rides = (
+        _rides_between(start, end, streets)
+        .annotate(car_at=Subquery(first_car))
+        .filter(car_at__isnull=False)
+        .annotate(
+            wait=ExpressionWrapper(F("car_at") - F("created_at"), output_field=DurationField())
+        )
+    )
+    count = rides.count()
+    waits = {}
+    for share in shares:
+        index = max(1, math.ceil(share * count)) - 1
+        found = rides.order_by("wait").values_list("wait", flat=True)[index : index + 1]
+        waits[share] = next(iter(found), None) if count else None
+    return count, waits

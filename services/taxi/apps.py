@@ -13,4 +13,5 @@ class TaxiConfig(AppConfig):
 
         # Register the sentences operators' entries show on residents' audit pages.
         from services.taxi import phone_dispatch  # noqa: F401
+        from services.taxi.rating import describe  # noqa: F401 - rides can be rated
         from services.taxi.retention import forget_old_rides  # noqa: F401 - registers it

@@ -23,7 +23,7 @@ from services.taxi.models import (
 )
 from services.taxi.providers.base import minutes_away
 from services.taxi.queueing import queue_dispatch, queue_provider_cancel
-from services.taxi.telling import tell
+from services.taxi.telling import tell, tell_ride_ended
 
 # Logged under the taxi API's name, as before these modules were split out of it.
 logger = logging.getLogger("services.taxi.api")
@@ -189,6 +189,8 @@ def _advance(ride, new, data):
         tell(ride, lambda: words.sorry_text(ride, new))
     elif new == Status.PASSENGER_NO_SHOW:
         tell(ride, lambda: words.passenger_no_show_text(ride))
+    elif new == Status.DONE:  # the trip is over: how was it? (好差评)
+        tell_ride_ended(ride)
     return True
 
 

@@ -4,7 +4,8 @@ from django.utils import translation
 
 from portal.notifications import api as notify
 from portal.notifications.models import Medium, Purpose
-from services.taxi.words import helper_acted_text, ordered_by_phone_text
+from portal.ratings import api as ratings
+from services.taxi.words import ended_text, helper_acted_text, ordered_by_phone_text
 
 
 def tell(ride, text):
@@ -42,5 +43,22 @@ def tell_ordered_by_phone(ride):
         medium=Medium.SMS,
         language=ride.resident.language,
         urgent=True,
+        related=ride,
+    )
+
+
+def tell_ride_ended(ride):
+    """The ride has ended: a text asking how it was (reply 5 to 1, or the link to rate it). A
+    resident who prefers calls gets no call for it (they know the trip is over); they can rate
+    it on the ride's page."""
+    from services.taxi.rating import rating_url
+
+    if not ride.resident.phone or ride.resident.notify_by == Medium.VOICE:
+        return None
+    return ratings.ask_by_text(
+        ride.resident,
+        f"ride:{ride.pk}",
+        lambda: ended_text(rating_url(ride)),
+        purpose=Purpose.TAXI,
         related=ride,
     )

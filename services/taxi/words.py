@@ -185,3 +185,11 @@ def sorry_text(ride, status):
     """
     offer = call_a_person(ride.resident.language)
     return gettext("%(sorry)s %(offer)s") % {"sorry": str(SORRY[status]), "offer": offer}
+
+
+def ended_text(rate_url):
+    """The text when a ride has ended: how was it (好差评), by a digit or on the web."""
+    return gettext(
+        "Your trip has ended. How was it? Reply 5 very satisfied, 4 satisfied, 3 fairly "
+        "satisfied, 2 dissatisfied, 1 very dissatisfied, or tell us here: %(url)s"
+    ) % {"url": rate_url}

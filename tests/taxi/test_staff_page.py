@@ -185,7 +185,9 @@ def test_the_buttons_take_the_ride_to_its_end(signed_in, phoned_in):
         assert phoned_in.status == kind
     page = client.get(detail_url(phoned_in)).text
     assert 'name="kind"' not in page  # a finished ride has no buttons
-    assert "Your taxi is here: 沪A·12345 white." in taxi_messages(phoned_in.resident)[-1].body
+    told = [message.body for message in taxi_messages(phoned_in.resident)]
+    assert "Your taxi is here: 沪A·12345 white." in told[-2]
+    assert "Your trip has ended. How was it?" in told[-1]  # the trip ended: 好差评
 
 
 def test_sending_the_same_form_twice_applies_it_once(signed_in, phoned_in):

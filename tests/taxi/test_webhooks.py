@@ -48,9 +48,10 @@ def test_the_rest_of_the_trip_arrives_the_same_way(ride, dispatch, at_home):
         assert dispatch.send_event(order, kind, car=CAR) == 200
     assert _status(ride) == Status.DONE  # the company's "completed"
     told = [message.body for message in taxi_messages(at_home)]
-    assert len(told) == 2
+    assert len(told) == 3
     assert "Car coming: 沪B·13579" in told[0]
     assert "Your taxi is here: 沪B·13579" in told[1]
+    assert "Your trip has ended. How was it?" in told[2]
 
 
 def test_a_signature_with_the_wrong_secret_is_refused_and_nothing_is_written(ride, dispatch):
