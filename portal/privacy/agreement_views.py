@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts.decorators import resident_required
@@ -30,12 +29,11 @@ def _purpose(code):
 
 
 def _safe_next(request):
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("mine")
+    """Where a yes goes on to: the page the resident was going to (same site only), or 我的."""
+    from portal.accounts.views import _next_url
+
+    candidate = request.POST.get("next") or request.GET.get("next")
+    return _next_url(request, candidate) if candidate else reverse("mine")
 
 
 @resident_required

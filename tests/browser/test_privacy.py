@@ -50,7 +50,7 @@ def test_the_first_taxi_asks_once_and_no_then_yes_works(
             results = run_axe(page)
             assert results.violations_count == 0, results.generate_report()
         page.click("main button[name=answer][value=no]")
-        assert "什么都没有保存" in page.inner_text("main h1")
+        assert "您选择了不同意" in page.inner_text("main h1")
         assert "不能在网上、电话里或窗口为您叫车" in page.inner_text("main")
         page.click("main a[href='/my/agreements/']")
         page.click("main a[href^='/privacy/agree/taxi/']")

@@ -46,7 +46,8 @@ def test_the_first_taxi_asks_the_question_and_a_yes_goes_on_to_the_taxi(client, 
 def test_no_says_what_that_means_and_the_taxi_is_refused_everywhere(client, newcomer):
     response = client.post("/en/privacy/agree/taxi/", {"answer": "no", "next": "/en/taxi/"})
     page = response.content.decode()
-    assert "Nothing has been kept" in page
+    assert "You said no" in page
+    assert 'href="/en/my/"' in page  # back to Mine, in English
     assert "the portal cannot call taxis for you" in page
     with pytest.raises(taxi.DataNotAgreed) as refused:
         taxi.request_ride(Acting.by_resident(newcomer, Channel.PHONE), idempotency_key="k1")
