@@ -41,24 +41,33 @@ def open_request_for_a_person(sender, *, resident, reason, record="", under="", 
 @receiver(poor_rating, dispatch_uid="assist.follow_up_a_poor_rating")
 def follow_up_a_poor_rating(sender, *, resident, subject, level, **_):
     """A rating of 1 or 2 opens a follow-up for a supervisor, due within one working day."""
-    return api.open_request(
+    due = working_days_later(timezone.now(), 1)
+    follow_up = api.open_request(
         resident,
         kind=Kind.FOLLOW_UP,
         channel=Channel.SYSTEM,
         note=str(RATING_WORDS % {"subject": subject, "level": level}),
         about=f"rating:{subject}",
-        due=working_days_later(timezone.now(), 1),
+        due=due,
     )
+    ratings.follow_up_opened(resident, subject, due)
+    return follow_up
 
 
-@receiver(post_save, sender=RequestEvent, dispatch_uid="assist.reopen_a_followed_up_rating")
-def reopen_a_followed_up_rating(sender, instance, created, **_):
-    """A supervisor closed the follow-up of a poor rating: the resident may rate again."""
+@receiver(post_save, sender=RequestEvent, dispatch_uid="assist.rating_followed_up")
+def rating_followed_up(sender, instance, created, **_):
+    """A supervisor took up the follow-up of a poor rating (the first time counts towards the
+    month's results); closed it: the resident may rate again."""
     follow_up = instance.request
-    if not created or instance.what != RequestEvent.What.CLOSED:
+    if not created or follow_up.kind != Kind.FOLLOW_UP:
         return
-    if follow_up.kind == Kind.FOLLOW_UP and follow_up.about.startswith("rating:"):
-        ratings.reopen_rating(follow_up.resident, follow_up.about.removeprefix("rating:"))
+    if not follow_up.about.startswith("rating:"):
+        return
+    subject = follow_up.about.removeprefix("rating:")
+    if instance.what == RequestEvent.What.TAKEN:
+        ratings.followed_up(follow_up.resident, subject, instance.at)
+    elif instance.what == RequestEvent.What.CLOSED:
+        ratings.reopen_rating(follow_up.resident, subject)
 
 
 def describe_request(resident, number):
@@ -80,7 +89,7 @@ def describe_request(resident, number):
     )
 
 
-ratings.register("request", describe_request)
+ratings.register("request", describe_request, service="assist")
 ratings.register_text_asker(ask_rating_by_sms)
 
 

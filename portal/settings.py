@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.settings",
     "wagtail.sites",
     "wagtail.users",
@@ -267,6 +268,8 @@ CELERY_BEAT_SCHEDULE = {
     "forget-old-records": {"task": "portal.forget_old_records", "schedule": 24 * 3600.0},
     # Offer waiting requests, text people away from the desk, warn and escalate.
     "assist-offer-waiting": {"task": "assist.offer_waiting", "schedule": 60.0},
+    # Last month's ratings on the service pages (the task keeps to its day of the month).
+    "ratings-publish-results": {"task": "ratings.publish_results", "schedule": 3600.0},
 }
 # How long a volunteer holds a request for help without renewing it (minutes).
 ASSIST_LEASE_MINUTES = env_int("ASSIST_LEASE_MINUTES", 10, minimum=1)
@@ -276,6 +279,9 @@ ASSIST_HOURS_DAY_OFF = env_hours("ASSIST_HOURS_DAY_OFF", (9, 17))
 # A closed request's notes and timeline notes are forgotten this many days after closing.
 ASSIST_KEEP_DAYS = env_int("ASSIST_KEEP_DAYS", 180, minimum=1)
 RATING_CHANGE_DAYS = env_int("RATING_CHANGE_DAYS", 7, minimum=0)  # a rating may be changed
+# Last month's ratings are published on the service pages from this day of the month (Shanghai
+# time), so the month's last poor ratings have had their working day to be followed up.
+RATINGS_PUBLISH_DAY = min(28, env_int("RATINGS_PUBLISH_DAY", 3, minimum=1))
 # At most one text a person on duty gets about the requests waiting for them (minutes).
 ASSIST_SUMMARY_MINUTES = env_int("ASSIST_SUMMARY_MINUTES", 10, minimum=1)
 

@@ -20,6 +20,9 @@ logger = logging.getLogger(__name__)
 needs_a_person = Signal()
 # Keyword arguments: ``resident``, ``subject`` (what was rated, "request:42"), ``level`` (1 or 2).
 poor_rating = Signal()
+# Keyword arguments: ``services`` (the built-in services' keys whose monthly ratings were
+# published); the content app clears the cached copies of their pages.
+results_published = Signal()
 
 
 def announce_needs_a_person(sender, *, resident, reason, record="", under="", summary=""):
@@ -38,6 +41,11 @@ def announce_needs_a_person(sender, *, resident, reason, record="", under="", su
 def announce_poor_rating(sender, *, resident, subject, level):
     """Send :data:`poor_rating` once the current transaction commits."""
     _after_commit(poor_rating, sender, resident=resident, subject=subject, level=level)
+
+
+def announce_results_published(sender, *, services):
+    """Send :data:`results_published` once the current transaction commits."""
+    _after_commit(results_published, sender, services=services)
 
 
 def _after_commit(signal, sender, **kwargs):

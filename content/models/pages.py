@@ -12,6 +12,7 @@ from wagtail.search import index
 
 from content.blocks import AtCentreBlock, BodyBlock, ByPhoneBlock, TileBlock
 from content.checks import summary_problem
+from portal.ratings import results as rating_results
 from services.registry import SERVICE_CHOICES, service_url
 
 # The page title's label, in a context of its own: the bare msgid "title" is also a doctor's
@@ -126,6 +127,15 @@ class ServicePage(SummaryMixin, Page):
         verbose_name=_("more detail"),
         help_text=_("Optional. More detail."),
     )
+    what_we_changed = models.TextField(
+        _("what we changed"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Optional. Shown under last month's ratings of the built-in service: a few "
+            "sentences on what residents told us and what we changed."
+        ),
+    )
 
     content_panels = [
         TITLE_PANEL,
@@ -135,6 +145,7 @@ class ServicePage(SummaryMixin, Page):
         FieldPanel("what_to_bring"),
         FieldPanel("offline_ways"),
         FieldPanel("body"),
+        FieldPanel("what_we_changed"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary")]
     parent_page_types = ["content.ServiceIndexPage"]
@@ -160,6 +171,11 @@ class ServicePage(SummaryMixin, Page):
 
     def start_url(self):
         return service_url(self.service) if self.service else None
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["ratings"] = rating_results.latest(self.service) if self.service else None
+        return context
 
 
 class HelpPage(SummaryMixin, Page):

@@ -140,3 +140,19 @@ def reopen_rating(resident, subject):
             may_rate_again=True
         )
     )
+
+
+def follow_up_opened(resident, subject, due):
+    """A person must call ``resident`` about their poor rating of ``subject`` by ``due``: the
+    help desk calls this when it opens the follow-up, for the month's published results."""
+    Rating.objects.filter(resident=resident, subject=subject, level__lte=POOR).update(
+        follow_up_due=due, followed_up_at=None
+    )
+
+
+def followed_up(resident, subject, at):
+    """A person first took up the follow-up of ``resident``'s poor rating of ``subject`` at
+    ``at`` (the help desk calls this; only the first time counts)."""
+    Rating.objects.filter(
+        resident=resident, subject=subject, level__lte=POOR, followed_up_at__isnull=True
+    ).update(followed_up_at=at)

@@ -1,6 +1,6 @@
-"""One rating model for anything rated: a request for help now; rides, appointments and
-applications later. What was rated is a reference (``request:42``, ``ride:12``), so this app
-never imports what it rates."""
+"""One rating model for anything rated (requests for help, rides, appointments), and the
+monthly results published on each service's page. What was rated is a reference
+(``request:42``, ``ride:12``), so this app never imports what it rates."""
 
 from django.conf import settings
 from django.db import models
@@ -50,6 +50,9 @@ class Rating(models.Model):
     changed_at = models.DateTimeField(_("last changed"), null=True, blank=True)
     # A poor rating's follow-up was handled: the resident may rate again.
     may_rate_again = models.BooleanField(_("may rate again"), default=False)
+    # A poor rating's follow-up: when a person had to call by, and when one first took it.
+    follow_up_due = models.DateTimeField(_("follow up by"), null=True, blank=True)
+    followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("rating")
@@ -57,6 +60,37 @@ class Rating(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["resident", "subject"], name="one_rating_each")
         ]
+        # The month's results and the supervisor's figures count ratings given in a period.
+        indexes = [models.Index(fields=["created_at"], name="rating_given_at")]
 
     def __str__(self):
         return f"{self.subject} · {self.level}"
+
+
+class MonthlyResult(models.Model):
+    """How satisfied residents were with one service in one month, as its page shows it.
+
+    Written once, when the month is published (``portal.ratings.results``): a rating changed
+    afterwards does not change what was published.
+    """
+
+    service = models.CharField(_("service"), max_length=20)  # a built-in service's key
+    month = models.DateField(_("month"))  # its first day
+    # How many ratings of each level: {"5": 12, "4": 3, ...}.
+    counts = models.JSONField(_("ratings of each level"), default=dict)
+    total = models.PositiveIntegerField(_("ratings"))
+    poor = models.PositiveIntegerField(_("poor ratings"))
+    poor_followed_up_in_time = models.PositiveIntegerField(
+        _("poor ratings followed up within one working day")
+    )
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("monthly rating result")
+        verbose_name_plural = _("monthly rating results")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "month"], name="one_result_a_month")
+        ]
+
+    def __str__(self):
+        return f"{self.service} {self.month:%Y-%m}"

@@ -45,12 +45,16 @@ REASONS = {
 }
 
 _DESCRIBERS: dict[str, Callable] = {}
+# The built-in service each kind is part of ("ride": "taxi"), for the monthly results.
+SERVICE_OF_KIND: dict[str, str] = {}
 
 
-def register(kind, describe):
+def register(kind, describe, *, service):
     """Let ``kind`` be rated: ``describe(resident, number)`` returns a :class:`Subject` for the
-    ``kind:number`` of ``resident``'s, or None when there is none (or not theirs)."""
+    ``kind:number`` of ``resident``'s, or None when there is none (or not theirs). ``service``
+    is the built-in service's key (``services.registry``) whose page shows the results."""
     _DESCRIBERS[kind] = describe
+    SERVICE_OF_KIND[kind] = service
 
 
 def split(reference):

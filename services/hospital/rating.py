@@ -34,4 +34,4 @@ def describe(resident, number):
     )
 
 
-ratings.register("appointment", describe)
+ratings.register("appointment", describe, service="hospital")

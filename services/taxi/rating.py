@@ -30,4 +30,4 @@ def rating_url(ride):
     return settings.PUBLIC_BASE_URL + reverse("rate", args=[f"ride:{ride.pk}"])
 
 
-ratings.register("ride", describe)
+ratings.register("ride", describe, service="taxi")
