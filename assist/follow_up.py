@@ -1,12 +1,13 @@
-"""After a request is closed as done, the resident is asked how satisfied they were (回访):
-by a call they answer by key when they prefer calls, else by a text they answer with a digit.
-On the web, their request page asks too; whichever answers first is the rating."""
+"""Asking a resident how satisfied they were (回访), after a request for help is closed as
+done, a ride ends or a hospital visit is kept: by a call they answer by key when they prefer
+calls, else by a text they answer with a digit. On the web, the thing's own page asks too;
+whichever answers first is the rating."""
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assist.models import State
-from assist.phone.sms_commands import ask_for_rating_by_sms
+from assist.phone.sms_commands import ask_for_rating_by_sms, ask_rating_by_sms
 from assist.phone.voice import rating_call_url
 from portal.notifications import api as notify
 from portal.notifications.models import Medium, Purpose
@@ -18,21 +19,32 @@ def ask_for_rating(help_request):
     nothing when they have no phone or rated already."""
     resident = help_request.resident
     if help_request.state != State.CLOSED or not resident.phone:
-        return
-    if ratings.rating_of(resident, help_request.reference) is not None:
-        return
+        return None
     if resident.notify_by == Medium.VOICE:
-        with translation.override(resident.language):
-            question = _("How satisfied were you with the help you got? Answer by key.")
-        notify.send(
-            resident.phone,
-            "notice",
-            {"text": question},
-            purpose=Purpose.ASSIST,
-            medium=Medium.VOICE,
-            language=resident.language,
-            related=help_request,
-            answer_url=rating_call_url(help_request),
+        return ask_how_it_went(
+            resident, help_request.reference, None, purpose=Purpose.ASSIST, related=help_request
         )
-    else:
-        ask_for_rating_by_sms(help_request)
+    return ask_for_rating_by_sms(help_request)
+
+
+def ask_how_it_went(resident, subject, question, *, purpose, related=None):
+    """Ask ``resident`` to rate ``subject`` (``ride:12``): a call answered by key when they
+    prefer calls, else the text ``question()`` answered by a digit. Returns the call's outbox
+    row, the :class:`~assist.models.TextQuestion`, or None when nothing was asked (no phone,
+    rated already, opted out). Registered with ``portal.ratings`` as its asker."""
+    if not resident.phone or ratings.rating_of(resident, subject) is not None:
+        return None
+    if resident.notify_by != Medium.VOICE:
+        return ask_rating_by_sms(resident, subject, question, purpose=purpose, related=related)
+    with translation.override(resident.language):
+        words = _("We called to ask how satisfied you were. You answered by key.")
+    return notify.send(
+        resident.phone,
+        "notice",
+        {"text": words},
+        purpose=purpose,
+        medium=Medium.VOICE,
+        language=resident.language,
+        related=related,
+        answer_url=rating_call_url(subject),
+    )

@@ -9,9 +9,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assist import api
+from assist.follow_up import ask_how_it_went
 from assist.models import HelpRequest, Kind, RequestEvent, State, Topic
 from assist.opening import working_days_later
-from assist.phone.sms_commands import ask_rating_by_sms
 from portal.channels import Channel
 from portal.ratings import api as ratings
 from portal.signals import needs_a_person, poor_rating
@@ -90,7 +90,7 @@ def describe_request(resident, number):
 
 
 ratings.register("request", describe_request, service="assist")
-ratings.register_text_asker(ask_rating_by_sms)
+ratings.register_asker(ask_how_it_went)
 
 
 def _open_request_named(reference):

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from twilio.twiml.voice_response import VoiceResponse
 
 from assist import api
-from assist.models import HelpRequest, Kind
+from assist.models import Kind
 from assist.offers import people_on_duty
 from assist.opening import is_open, next_open
 from assist.phone.callers import account_for, resident_with
@@ -286,38 +286,37 @@ def _dialled(call):
 STEPS = {"menu": _menu, "taxi": _taxi, "dialled": _dialled}
 
 
-def rating_call_url(help_request):
-    """The address of the follow-up call asking ``help_request``'s resident to rate the help,
-    for a call the portal places (Twilio fetches its TwiML there)."""
-    return settings.PUBLIC_BASE_URL + _url("rating", request=help_request.pk)
+def rating_call_url(subject):
+    """The address of the call the portal places to ask how satisfied the resident was with
+    ``subject`` (``request:42``, ``ride:12``); Twilio fetches its TwiML there."""
+    return settings.PUBLIC_BASE_URL + _url("rating", about=subject)
 
 
 def _rating(request):
-    """The follow-up call the portal placed: the five levels by key, answered once.
+    """The call the portal placed to ask for a rating: the five levels by key, answered once.
 
-    The resident is the one called (``To``) and must be the request's own: the request is
-    named in the signed URL, so nobody can rate someone else's help.
+    The resident is the one called (``To``) and what is rated must be theirs and ready to be
+    rated (``portal.ratings.api.describe``): Twilio signs the URL naming it, so nobody can rate
+    someone else's ride or request.
     """
-    help_request = (
-        HelpRequest.objects.select_related("resident").filter(pk=request.GET.get("request")).first()
-    )
     called = resident_with(request.POST.get("To", ""))
-    if help_request is None or called is None or called != help_request.resident:
-        nothing = VoiceResponse()
-        nothing.hangup()
-        return HttpResponse(str(nothing), content_type="text/xml")
     with _language(called):
+        subject = ratings.describe(called, request.GET.get("about", "")) if called else None
+        if subject is None or not subject.may_rate:
+            nothing = VoiceResponse()
+            nothing.hangup()
+            return HttpResponse(str(nothing), content_type="text/xml")
         call = _Call(request, called)
         if not request.GET.get("asked") or call.pressed == menu.REPEAT_KEY:
-            return _rating_question(call, call.tries)
+            return _rating_question(call, subject, call.tries)
         if call.pressed not in {str(level) for level in Level.values}:
             if call.tries >= 1:  # no answer twice: no rating, and no person needed either
                 return call.goodbye()
             call.say(_("Sorry, I did not understand."))
-            return _rating_question(call, call.tries + 1)
+            return _rating_question(call, subject, call.tries + 1)
         level = Level(int(call.pressed))
         try:
-            ratings.rate(Acting.by_resident(called, Channel.PHONE), help_request.reference, level)
+            ratings.rate(Acting.by_resident(called, Channel.PHONE), subject.reference, level)
         except ValidationError:  # rated already (on the web, or an earlier call)
             call.say(_("You have rated this already. Thank you."))
             return call.goodbye()
@@ -327,14 +326,15 @@ def _rating(request):
         return call.goodbye()
 
 
-def _rating_question(call, tries=0):
-    sentences = [_("How satisfied were you with the help you got?")]
+def _rating_question(call, subject, tries=0):
+    sentences = [_("%(what)s: how satisfied were you?") % {"what": subject.words}]
     sentences += [
         _("Press %(key)s for %(level)s.") % {"key": level.value, "level": level.label}
         for level in Level
     ]
-    request_id = call.request.GET.get("request")
-    return call.ask("rating", sentences, speech=False, request=request_id, tries=tries, asked=1)
+    return call.ask(
+        "rating", sentences, speech=False, about=subject.reference, tries=tries, asked=1
+    )
 
 
 def _url(step, **query):

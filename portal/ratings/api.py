@@ -110,22 +110,25 @@ def rating_of(resident, subject):
     return Rating.objects.filter(resident=resident, subject=subject).first()
 
 
-_TEXT_ASKERS = []
+_ASKERS = []
 
 
-def register_text_asker(ask):
-    """The SMS channel's way to ask for a rating that a one-digit reply answers:
+def register_asker(ask):
+    """The phone channels' way to ask for a rating that a key or a one-digit reply answers:
     ``ask(resident, subject, question, *, purpose, related)``."""
-    _TEXT_ASKERS[:] = [ask]
+    _ASKERS[:] = [ask]
 
 
-def ask_by_text(resident, subject, question, *, purpose, related=None):
-    """Text ``resident`` ``question()`` (made in their language) asking them to rate
-    ``subject``, so that a reply of 5 to 1 rates it when the SMS channel listens; otherwise the
-    text goes as a plain notice (its link to the rating page still works). Returns what the
-    asker returned, or the outbox row."""
-    if _TEXT_ASKERS:
-        return _TEXT_ASKERS[0](resident, subject, question, purpose=purpose, related=related)
+def ask(resident, subject, question, *, purpose, related=None):
+    """Ask ``resident`` how satisfied they were with ``subject`` (回访): by a call they answer
+    by key when they prefer calls, else by the text ``question()`` (made in their language)
+    that a reply of 5 to 1 answers. Without the phone channels the text goes as a plain notice
+    (its link to the rating page still works). Nothing is asked when ``subject`` is rated
+    already. Returns what the asker returned, or the outbox row."""
+    if rating_of(resident, subject) is not None:
+        return None
+    if _ASKERS:
+        return _ASKERS[0](resident, subject, question, purpose=purpose, related=related)
     from portal.notifications import api as notify
 
     return notify.send_to_resident(resident, question, purpose=purpose, related=related)

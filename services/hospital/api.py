@@ -521,7 +521,8 @@ def move(appointment, new_status, *, now=None):
 
     Statuses only go forward (``services.hospital.models.may_move``); a move that is not
     allowed changes nothing and returns False. Use :func:`cancel` to cancel (it gives the
-    place back and checks the deadline).
+    place back and checks the deadline). Once the patient was seen, they are asked how it
+    went (好差评) by text or call, as they prefer.
     """
     new_status = Status(new_status)
     if new_status == Status.CANCELLED:
@@ -541,6 +542,8 @@ def move(appointment, new_status, *, now=None):
             Session.objects.filter(pk=locked.session_id, booked__gt=0).update(
                 booked=F("booked") - 1
             )
+        if new_status == Status.COMPLETED:
+            transaction.on_commit(lambda: telling.ask_how_it_went(locked))
     appointment.status = new_status
     return True
 

@@ -2,6 +2,7 @@
 and whether it may be rated (booked, or kept). Registered with ``portal.ratings`` from
 ``HospitalConfig.ready``."""
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -32,6 +33,11 @@ def describe(resident, number):
         may_rate=appointment.status in RATEABLE,
         back_url=reverse("hospital:slip", args=[appointment.pk]),
     )
+
+
+def rating_url(appointment):
+    """The full address of the page to rate ``appointment``, for a text message."""
+    return settings.PUBLIC_BASE_URL + reverse("rate", args=[f"appointment:{appointment.pk}"])
 
 
 ratings.register("appointment", describe, service="hospital")

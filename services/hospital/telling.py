@@ -1,8 +1,9 @@
 """Telling people about their appointments: sending the words of :mod:`services.hospital.words`
 through the outbox.
 
-The confirmation after booking, the notice after cancelling, and the reminder the day before
-(:func:`send_reminders`, run on a schedule through ``services.hospital.api``). Each text is
+The confirmation after booking, the notice after cancelling, the reminder the day before
+(:func:`send_reminders`, run on a schedule through ``services.hospital.api``), and the question
+how it went after the visit. Each text is
 made in its recipient's language and sent by their preferred medium.
 """
 
@@ -15,11 +16,13 @@ from django.utils import timezone
 from portal.accounts.roles import Role
 from portal.notifications import api as notify
 from portal.notifications.models import Purpose
+from portal.ratings import api as ratings
 from services.hospital.models import Appointment, Status
 from services.hospital.words import (
     cancelled_text,
     confirmation_text,
     family_copy_text,
+    rating_text,
     reminder_text,
 )
 
@@ -62,6 +65,23 @@ def send_confirmation(appointment_id):
             purpose=Purpose.HOSPITAL,
             recipient=booker,
         )
+
+
+def ask_how_it_went(appointment):
+    """The patient was seen by the doctor: ask how booking and the visit went, by a text
+    (reply 5 to 1, or the link) or by a call answered by key, as they prefer. Nothing for a
+    patient without a phone or who rated it already on the slip."""
+    from services.hospital.rating import rating_url
+
+    if not appointment.patient.phone:
+        return None
+    return ratings.ask(
+        appointment.patient,
+        f"appointment:{appointment.pk}",
+        lambda: rating_text(appointment, rating_url(appointment)),
+        purpose=Purpose.HOSPITAL,
+        related=appointment,
+    )
 
 
 def send_reminders(now=None):

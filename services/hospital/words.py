@@ -85,3 +85,16 @@ def cancelled_text(appointment):
         "hospital": appointment.session.department.hospital.display_name,
         "day": day_words(appointment.session.date),
     }
+
+
+def rating_text(appointment, rate_url):
+    """After the visit: how was it (好差评), by a digit or on the web. Names no department."""
+    return gettext(
+        "How was booking and your visit to %(hospital)s on %(day)s? Reply 5 very satisfied, "
+        "4 satisfied, 3 fairly satisfied, 2 dissatisfied, 1 very dissatisfied, or tell us "
+        "here: %(url)s"
+    ) % {
+        "hospital": appointment.session.department.hospital.display_name,
+        "day": day_words(appointment.session.date),
+        "url": rate_url,
+    }

@@ -48,14 +48,13 @@ def tell_ordered_by_phone(ride):
 
 
 def tell_ride_ended(ride):
-    """The ride has ended: a text asking how it was (reply 5 to 1, or the link to rate it). A
-    resident who prefers calls gets no call for it (they know the trip is over); they can rate
-    it on the ride's page."""
+    """The ride has ended: ask how it was, by a text (reply 5 to 1, or the link to rate it),
+    or by a call answered by key for a resident who prefers calls."""
     from services.taxi.rating import rating_url
 
-    if not ride.resident.phone or ride.resident.notify_by == Medium.VOICE:
+    if not ride.resident.phone:
         return None
-    return ratings.ask_by_text(
+    return ratings.ask(
         ride.resident,
         f"ride:{ride.pk}",
         lambda: ended_text(rating_url(ride)),

@@ -38,7 +38,8 @@ def test_a_resident_who_prefers_calls_rates_by_key_on_the_call_placed(
     resident.save(update_fields=["notify_by"])
     request = _done(resident, volunteer, committed)
     [placed] = fake_twilio.sent_to(resident.phone, kind="call")
-    assert placed.url.endswith(f"/phone/voice/rating/?request={request.pk}") and not placed.twiml
+    assert placed.url.endswith(f"/phone/voice/rating/?about=request%3A{request.pk}")
+    assert not placed.twiml
     call = fake_twilio.caller(DjangoClientTransport(client)).answer(placed)
     assert any("满意" in words for words in call.heard)
     call.press("5")

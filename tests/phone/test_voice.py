@@ -195,7 +195,7 @@ def closed_request(wang, volunteer, desk_open):
 def _rating_call(caller, request, to):
     from assist.phone.voice import rating_call_url
 
-    path = rating_call_url(request).removeprefix("https://portal.example.cn")
+    path = rating_call_url(request.reference).removeprefix("https://portal.example.cn")
     return caller.dial(from_=HOTLINE, to=to, path=path)
 
 
