@@ -1,6 +1,7 @@
 """Asking and answering beyond the web page: a ride that ends, or a hospital visit kept, texts
 the question (reply 5 to 1, or the link) and the digit texted back rates it; a resident who
-prefers calls is called and rates by key. (Requests for help are rated by text, by key and at the desk: tests/phone, tests/assist.)"""
+prefers calls is called and rates by key. (Requests for help are rated by text, by key and at
+the desk: tests/phone, tests/assist.)"""
 
 import pytest
 
