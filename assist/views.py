@@ -16,6 +16,7 @@ from assist.opening import next_open
 from portal.accounts.decorators import resident_required
 from portal.acting import Acting
 from portal.channels import Channel
+from portal.journeys import api as journeys
 from portal.ratings import api as ratings
 
 
@@ -27,6 +28,8 @@ def start(request):
         return render(request, "assist/start_signed_out.html", {"signin_url": signin})
     if not request.user.is_resident:
         return redirect("assist_desk")
+    if request.method == "GET":
+        journeys.started(request.user, "assist")
     current = api.open_request_of(request.user)
     if current is not None:
         return redirect("assist:request", request_id=current.pk)

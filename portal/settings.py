@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "portal.areas",
     "portal.ratings",
+    "portal.journeys",
     "portal.privacy",
     "django_otp",
     "django_otp.plugins.otp_totp",

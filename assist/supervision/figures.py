@@ -11,11 +11,14 @@ the request's ``contact_due``.
 
 import math
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
+    DateTimeField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     Min,
@@ -32,15 +35,18 @@ from django.utils.translation import gettext_lazy
 from assist.models import HelpRequest, Kind, RequestEvent, State
 from portal.accounts.duty import on_duty_now
 from portal.channels import Channel
+from portal.journeys.models import Step
 from portal.notifications.models import ERROR_WORDS, Message, OptOut
 from portal.notifications.models import Status as Sending
 from portal.ratings.models import POOR, Level, Rating
 from services.hospital import api as hospital
+from services.registry import SERVICE_CHOICES
 from services.taxi import api as taxi
 
 from .scope import FEW, SMALL, shown
 
 NOTHING = "—"
+DAY = timedelta(days=1)
 
 
 @dataclass
@@ -53,6 +59,8 @@ class Figure:
     chart: bool = False
     # Live figures ignore the period.
     live: bool = False
+    # A sentence under the figure saying what it counts, when its title cannot.
+    note: str = ""
 
 
 def _minutes(duration):
@@ -381,6 +389,52 @@ def poor_ratings_open(period, area, now=None):
     )
 
 
+def left_behind(period, area, now=None):
+    """Residents who started a service on the web, or whom a service refused, and who got no
+    ride with a car, no booking and no request for help within a day after. Only what is at
+    least a day old can tell: the last day is left out until then."""
+    now = now or timezone.now()
+    end = min(period.end, now - DAY)
+    steps = Step.objects.filter(at__gte=period.start, at__lt=end)
+    if area.streets is not None:
+        steps = steps.filter(resident__street_id__in=area.streets)
+    resident, start = OuterRef("resident"), OuterRef("at")
+    within = ExpressionWrapper(start + DAY, output_field=DateTimeField())
+    helped = HelpRequest.objects.filter(
+        resident=resident, opened_at__gte=start, opened_at__lt=within
+    ).exclude(kind=Kind.FOLLOW_UP)
+    left = (
+        steps.exclude(taxi.got_a_car(resident, start, within))
+        .exclude(hospital.booked(resident, start, within))
+        .exclude(Exists(helped))
+    )
+
+    def people(queryset):
+        return queryset.values("resident").distinct().count()
+
+    per_service = dict(
+        left.values_list("service").annotate(n=Count("resident", distinct=True)).order_by()
+    )
+    rows = [
+        (_("Started a service on the website"), shown(people(steps.filter(what="started")), area)),
+        (_("Were refused by a service"), shown(people(steps.filter(what="refused")), area)),
+        (_("Of them, got no ride, booking or help within a day"), shown(people(left), area)),
+    ]
+    rows += [
+        (
+            _("Left behind at: %(service)s") % {"service": label},
+            shown(per_service.get(key, 0), area),
+        )
+        for key, label in SERVICE_CHOICES
+    ]
+    return Figure(
+        "left-behind",
+        _("Who is being left behind"),
+        rows,
+        note=_("Counts people, not visits. The last day is counted once it is a day old."),
+    )
+
+
 # In the order they are shown; the key is the CSV's file name.
 FIGURES = {
     "desk-now": desk_now,
@@ -396,6 +450,7 @@ FIGURES = {
     "ratings": ratings_by_level,
     "ratings-mix": ratings_by_service,
     "poor-ratings": poor_ratings_open,
+    "left-behind": left_behind,
 }
 
 # For the panel's heading.

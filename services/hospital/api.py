@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.consent.api import ConsentRequired, residents_who_allow, valid_consent
 from portal.consent.models import Scope
+from portal.journeys import api as journeys
 from services.hospital import identity as ids
 from services.hospital import telling, timetable
 from services.hospital.assisted import announce_booking_refused
@@ -278,6 +279,10 @@ def _passes_the_rules(session, patient, now):
     return session, identity
 
 
+# Refusals that turn nobody away (booked already; a stale tap): not counted as such.
+NOT_TURNED_AWAY = frozenset({"already_booked", "tap_key_taken"})
+
+
 def book(session, acting, *, idempotency_key, now=None):
     """Book a place in ``session`` for ``acting.resident``; return the new (or same) Appointment.
 
@@ -306,10 +311,12 @@ def book(session, acting, *, idempotency_key, now=None):
         raise ValueError("book needs an idempotency_key (one per tap)")
     now = _now(now)
     acting = acting.with_consent(Scope.HOSPITAL)
-    require_agreement(acting.resident)
     try:
+        require_agreement(acting.resident)
         return _book(session, acting, idempotency_key, now)
     except BookingRefused as refusal:
+        if refusal.code not in NOT_TURNED_AWAY:
+            journeys.refused(acting.resident, "hospital", refusal.code, acting.channel)
         if acting.reference:
             announce_booking_refused(acting, refusal)
         raise
@@ -727,6 +734,17 @@ def appointments_by_channel(start, end, streets=None):
         .values_list("channel", "n")
     )
     return dict(rows)
+
+
+def booked(patient, start, end):
+    """For the supervisor's figures: an ``Exists`` true when ``patient`` (an expression such
+    as ``OuterRef("resident")``) had an appointment booked from ``start`` to ``end``
+    (expressions), whatever became of it."""
+    from django.db.models import Exists
+
+    return Exists(
+        Appointment.objects.filter(patient=patient, created_at__gte=start, created_at__lt=end)
+    )
 
 
 def appointment_counts(start, end, streets=None):

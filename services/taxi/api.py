@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.channels import Channel
 from portal.consent.models import Scope
+from portal.journeys import api as journeys
 from portal.privacy import agreements
 from portal.privacy.models import Purpose
 from services.taxi import words
@@ -85,6 +86,12 @@ PAST_GRACE = timedelta(minutes=5)
 MAY_CANCEL = frozenset({Status.REQUESTED, Status.LOOKING, Status.CAR_FOUND})
 # With a helper booking a second ride on purpose, a resident has at most this many at once.
 MAX_ACTIVE_WITH_HELPER = 2
+# A car was found for the ride, whatever came after.
+CAR_FOUND = frozenset(
+    {Status.CAR_FOUND, Status.ARRIVED, Status.ON_TRIP, Status.DONE, Status.PASSENGER_NO_SHOW}
+)
+# Refusals that turn nobody away (they have a ride going; a stale tap): not counted as such.
+NOT_TURNED_AWAY = frozenset({"ride_already_active", "tap_key_taken"})
 
 
 class RideRefused(ValidationError):
@@ -186,65 +193,70 @@ def request_ride(
     if not idempotency_key:
         raise ValueError("request_ride needs an idempotency_key (one per tap)")
     acting = acting.with_consent(Scope.TAXI)
-    _require_agreement(resident)
-    on_behalf = acting.on_behalf
+    try:
+        _require_agreement(resident)
+        on_behalf = acting.on_behalf
 
-    with transaction.atomic():
-        # Every booking for this resident waits here for the one before it: PostgreSQL locks
-        # the row; SQLite (IMMEDIATE transactions) has already locked the database.
-        person = get_user_model().objects.select_for_update().get(pk=resident.pk)
-        existing = Ride.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            if existing.resident_id != resident.pk:
-                raise _tap_key_taken()
-            return existing
+        with transaction.atomic():
+            # Every booking for this resident waits here for the one before it: PostgreSQL locks
+            # the row; SQLite (IMMEDIATE transactions) has already locked the database.
+            person = get_user_model().objects.select_for_update().get(pk=resident.pk)
+            existing = Ride.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                if existing.resident_id != resident.pk:
+                    raise _tap_key_taken()
+                return existing
 
-        pickup_address = (pickup_address or person.home_address or "").strip()
-        if not pickup_address:
-            raise NoPickupAddress(
-                _("We need an address to send the taxi to. Add your home address first."),
-                code="no_pickup_address",
-            )
-        pickup_at = _check_pickup_time(pickup_at)
-        if driver_notes is None:
-            driver_notes = notes_from_needs(person)
-
-        active = list(
-            Ride.objects.filter(resident=resident, status__in=ACTIVE_STATUSES).order_by(
-                "-created_at", "-pk"
-            )
-        )
-        if active and not (second_ride and on_behalf and len(active) < MAX_ACTIVE_WITH_HELPER):
-            raise RideAlreadyActive(
-                _("You already have a taxi on its way. Cancel it first to book another."),
-                code="ride_already_active",
-                ride=active[0],
-            )
-
-        try:
-            with transaction.atomic():
-                ride = Ride.objects.create(
-                    resident=resident,
-                    requested_by=acting.user,
-                    **acting.stamp(),
-                    pickup_address=pickup_address[:200],
-                    pickup_note=(pickup_note or "").strip()[:200],
-                    destination=(destination or "").strip()[:200],
-                    pickup_at=pickup_at,
-                    driver_notes=(driver_notes or "").strip()[:300],
-                    provider=get_provider().name,
-                    idempotency_key=idempotency_key,
+            pickup_address = (pickup_address or person.home_address or "").strip()
+            if not pickup_address:
+                raise NoPickupAddress(
+                    _("We need an address to send the taxi to. Add your home address first."),
+                    code="no_pickup_address",
                 )
-        except IntegrityError:
-            # The key is the only unique field, and this resident's own taps wait for each
-            # other on the lock above: another resident's booking took the key just now.
-            raise _tap_key_taken() from None
-        acting.record("booked_taxi", ride=ride.pk)
-        if on_behalf:
-            tell_helper_acted(ride, acting.user, _("%(who)s booked a taxi for you."))
-        elif acting.channel == Channel.PHONE:  # on the hotline, by caller ID: told once, here
-            tell_ordered_by_phone(ride)
-        transaction.on_commit(lambda: queue_dispatch(ride.pk, 0))
+            pickup_at = _check_pickup_time(pickup_at)
+            if driver_notes is None:
+                driver_notes = notes_from_needs(person)
+
+            active = list(
+                Ride.objects.filter(resident=resident, status__in=ACTIVE_STATUSES).order_by(
+                    "-created_at", "-pk"
+                )
+            )
+            if active and not (second_ride and on_behalf and len(active) < MAX_ACTIVE_WITH_HELPER):
+                raise RideAlreadyActive(
+                    _("You already have a taxi on its way. Cancel it first to book another."),
+                    code="ride_already_active",
+                    ride=active[0],
+                )
+
+            try:
+                with transaction.atomic():
+                    ride = Ride.objects.create(
+                        resident=resident,
+                        requested_by=acting.user,
+                        **acting.stamp(),
+                        pickup_address=pickup_address[:200],
+                        pickup_note=(pickup_note or "").strip()[:200],
+                        destination=(destination or "").strip()[:200],
+                        pickup_at=pickup_at,
+                        driver_notes=(driver_notes or "").strip()[:300],
+                        provider=get_provider().name,
+                        idempotency_key=idempotency_key,
+                    )
+            except IntegrityError:
+                # The key is the only unique field, and this resident's own taps wait for each
+                # other on the lock above: another resident's booking took the key just now.
+                raise _tap_key_taken() from None
+            acting.record("booked_taxi", ride=ride.pk)
+            if on_behalf:
+                tell_helper_acted(ride, acting.user, _("%(who)s booked a taxi for you."))
+            elif acting.channel == Channel.PHONE:  # on the hotline, by caller ID: told once, here
+                tell_ordered_by_phone(ride)
+            transaction.on_commit(lambda: queue_dispatch(ride.pk, 0))
+    except RideRefused as refusal:
+        if refusal.code not in NOT_TURNED_AWAY:
+            journeys.refused(resident, "taxi", refusal.code, acting.channel)
+        raise
     return ride
 
 
@@ -401,6 +413,19 @@ def _rides_between(start, end, streets):
     return rides
 
 
+def got_a_car(resident, start, end):
+    """For the supervisor's figures: an ``Exists`` true when ``resident`` (an expression such
+    as ``OuterRef("resident")``) asked for a ride from ``start`` to ``end`` (expressions) and a
+    car was found for it."""
+    from django.db.models import Exists
+
+    return Exists(
+        Ride.objects.filter(
+            resident=resident, created_at__gte=start, created_at__lt=end, status__in=CAR_FOUND
+        )
+    )
+
+
 def rides_by_channel(start, end, streets=None):
     """How many rides were asked for from ``start`` (included) to ``end`` (not), per channel.
 
@@ -432,13 +457,7 @@ def ride_counts(start, end, streets=None):
 
     from services.taxi.models import CANCELLED_BY_COMPANY, NO_CAR_CAME
 
-    found = [
-        Status.CAR_FOUND,
-        Status.ARRIVED,
-        Status.ON_TRIP,
-        Status.DONE,
-        Status.PASSENGER_NO_SHOW,
-    ]
+    found = list(CAR_FOUND)
     no_car = Q(status__in=list(NO_CAR_CAME))
     return _rides_between(start, end, streets).aggregate(
         total=Count("pk"),

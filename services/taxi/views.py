@@ -20,6 +20,7 @@ from portal.accounts.decorators import resident_required
 from portal.acting import Acting
 from portal.channels import Channel
 from portal.consent.api import ConsentRequired
+from portal.journeys import api as journeys
 from portal.privacy.agreement_views import ask_first
 from portal.privacy.models import Purpose
 from services.taxi import api, family, flow
@@ -80,6 +81,8 @@ def start(request):
 
     Someone whose family lets them call taxis for them also finds a link for each.
     """
+    if request.method == "GET":
+        journeys.started(request.user, "taxi")
     allowing = family.residents_allowing(request.user)
     if not request.user.home_address and allowing:
         # No home of their own here: most likely calling for family, so ask whom it is for.

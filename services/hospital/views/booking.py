@@ -23,6 +23,7 @@ from portal.accounts.decorators import resident_required
 from portal.acting import Acting
 from portal.channels import Channel
 from portal.consent.api import ConsentRequired
+from portal.journeys import api as journeys
 from portal.notifications import api as notify
 from portal.notifications.models import Purpose
 from portal.privacy.agreement_views import ask_first
@@ -130,6 +131,7 @@ def _chose(request, step, value):
 @require_GET
 def start(request):
     """The 挂号 tile: a new visit, then the first question this resident needs."""
+    journeys.started(request.user, "hospital")
     visit.new_visit(request)
     answers = Answers(request)
     return _asked_too_early(answers, answers.missing()) or _go_to(answers.missing())
