@@ -119,6 +119,9 @@ def take(request, user):
         )
         if taken:
             _log(request, What.TAKEN, user)
+            HelpRequest.objects.filter(pk=request.pk, first_contact_at__isnull=True).update(
+                first_contact_at=now
+            )
             request.refresh_from_db()
             acting_for(request, user).record("held_request", request=request.pk)
             return True

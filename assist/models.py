@@ -90,6 +90,8 @@ class HelpRequest(models.Model):
         _("call after"), null=True, blank=True, help_text=_("Empty means as soon as possible.")
     )
     contact_due = models.DateTimeField(_("first contact due"))
+    # When a person first took it (its first "taken" event), kept here for the figures.
+    first_contact_at = models.DateTimeField(_("first contact"), null=True, editable=False)
     # Where the offers have got to (assist.offers), so each run looks only at what changes.
     offered_round = models.PositiveSmallIntegerField(default=0, editable=False)
     warn_at = models.DateTimeField(null=True, editable=False)
@@ -107,7 +109,11 @@ class HelpRequest(models.Model):
         verbose_name = _("request for help")
         verbose_name_plural = _("requests for help")
         ordering = ["opened_at", "pk"]
-        indexes = [models.Index(fields=["state", "contact_due"])]
+        indexes = [
+            models.Index(fields=["state", "contact_due"]),
+            # Who was helped soon after they started or were turned away (supervision).
+            models.Index(fields=["resident", "opened_at"], name="request_resident_opened"),
+        ]
         constraints = [
             # Held means one holder with a lease; waiting and closed mean nobody holds it.
             models.CheckConstraint(
@@ -164,6 +170,8 @@ class RequestEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("request event")
         verbose_name_plural = _("request events")
+        # The supervisor's figures count escalations (and other events) in a period.
+        indexes = [models.Index(fields=["what", "at"], name="request_event_what_at")]
 
 
 class CalendarDay(models.Model):

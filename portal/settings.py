@@ -184,6 +184,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file (not memory) so a separate server process can share it;
     # one per test run, so two runs side by side do not trip over each other.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-portal-{os.getpid()}.sqlite3")}
+else:
+    # PostgreSQL's JIT compiles the supervisor's counting queries for longer than they run
+    # (measured with bench/dashboard.py); the portal's short queries never gain from it.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -----------------------------------------------------------------
@@ -291,6 +295,8 @@ ASSIST_SUMMARY_MINUTES = env_int("ASSIST_SUMMARY_MINUTES", 10, minimum=1)
 # it or blanks what identifies the person. The privacy notice reads these same settings
 # (portal.retention.schedule), so the page and the practice never disagree.
 KEEP_RIDES_DAYS = env_int("KEEP_RIDES_DAYS", 365, minimum=1)  # after the ride was asked for
+# Where residents started a service or were turned away (for the "left behind" figure).
+KEEP_JOURNEY_DAYS = env_int("KEEP_JOURNEY_DAYS", 365, minimum=1)
 KEEP_MESSAGES_DAYS = env_int("KEEP_MESSAGES_DAYS", 180, minimum=1)  # texts and calls, in and out
 KEEP_AUDIT_DAYS = env_int("KEEP_AUDIT_DAYS", 1095, minimum=1)
 KEEP_APPOINTMENTS_DAYS = env_int("KEEP_APPOINTMENTS_DAYS", 365, minimum=1)  # after the visit day

@@ -10,6 +10,7 @@ the request's ``contact_due``.
 """
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -24,7 +25,6 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
-    Subquery,
     Value,
 )
 from django.db.models.functions import Left, StrIndex
@@ -93,10 +93,14 @@ def _by_channel(counts, area):
 def desk_now(period, area, now=None):
     """Live: waiting now, the oldest wait, leases held, people on duty for the area."""
     now = now or timezone.now()
-    live = _requests(area).aggregate(
-        waiting=Count("pk", filter=Q(state=State.WAITING)),
-        oldest=Min("opened_at", filter=Q(state=State.WAITING)),
-        held=Count("pk", filter=Q(state=State.HELD)),
+    live = (
+        _requests(area)
+        .filter(state__in=[State.WAITING, State.HELD])
+        .aggregate(
+            waiting=Count("pk", filter=Q(state=State.WAITING)),
+            oldest=Min("opened_at", filter=Q(state=State.WAITING)),
+            held=Count("pk", filter=Q(state=State.HELD)),
+        )
     )
     duties = on_duty_now()
     if area.streets is not None:
@@ -132,12 +136,7 @@ def _nearest_rank(queryset, expression, share, count):
 def desk_contact(period, area, now=None):
     """Requests opened in the period, how many had a first contact by their target, the time
     to first contact at the median and the 90th percentile, and escalations in the period."""
-    first_taken = (
-        RequestEvent.objects.filter(request=OuterRef("pk"), what=RequestEvent.What.TAKEN)
-        .order_by("at", "pk")
-        .values("at")[:1]
-    )
-    opened = _opened_in(period, area).annotate(first_contact=Subquery(first_taken))
+    opened = _opened_in(period, area).annotate(first_contact=F("first_contact_at"))
     totals = opened.aggregate(
         opened=Count("pk"),
         contacted=Count("pk", filter=Q(first_contact__isnull=False)),
@@ -374,8 +373,7 @@ def poor_ratings_open(period, area, now=None):
     now = now or timezone.now()
     counts = (
         _requests(area)
-        .filter(kind=Kind.FOLLOW_UP)
-        .exclude(state=State.CLOSED)
+        .filter(kind=Kind.FOLLOW_UP, state__in=[State.WAITING, State.HELD])
         .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(contact_due__lt=now)))
     )
     return Figure(
@@ -409,16 +407,22 @@ def left_behind(period, area, now=None):
         .exclude(Exists(helped))
     )
 
-    def people(queryset):
-        return queryset.values("resident").distinct().count()
+    # Two reads of (what, resident) and (service, resident) pairs, counted here: a person
+    # who started and was refused counts once in each row, and once in all.
+    seen = set(steps.values_list("what", "resident").distinct().order_by())
+    left_pairs = set(left.values_list("service", "resident").distinct().order_by())
+    per_service = Counter(service for service, _resident in left_pairs)
 
-    per_service = dict(
-        left.values_list("service").annotate(n=Count("resident", distinct=True)).order_by()
-    )
+    def people(what):
+        return len({resident for kind, resident in seen if kind == what})
+
     rows = [
-        (_("Started a service on the website"), shown(people(steps.filter(what="started")), area)),
-        (_("Were refused by a service"), shown(people(steps.filter(what="refused")), area)),
-        (_("Of them, got no ride, booking or help within a day"), shown(people(left), area)),
+        (_("Started a service on the website"), shown(people(Step.What.STARTED), area)),
+        (_("Were refused by a service"), shown(people(Step.What.REFUSED), area)),
+        (
+            _("Of them, got no ride, booking or help within a day"),
+            shown(len({resident for _service, resident in left_pairs}), area),
+        ),
     ]
     rows += [
         (

@@ -6,3 +6,6 @@ class JourneysConfig(AppConfig):
     name = "portal.journeys"
     label = "journeys"
     verbose_name = _("Journeys")
+
+    def ready(self):
+        from portal.journeys import retention  # noqa: F401 - registers its forgetting

@@ -9,6 +9,7 @@
   withdrawn, with its note blanked, so that record still says under which permission it was
   done;
 - kept without comments: ratings (how satisfied, for the desk's numbers);
+- deleted: where the resident started a service or was turned away (journey steps);
 - kept as written: the audit log, until ``KEEP_AUDIT_DAYS`` after each entry. It is the
   record of who saw or used the person's information; if what was done while the account was
   open is ever disputed, it is the resident's proof and ours, so it outlives the account. It is
@@ -23,6 +24,7 @@ from portal.accounts.models import Enrolment, SavedPlace, SignInCode
 from portal.channels import Channel
 from portal.consent import api as consent_api
 from portal.consent.models import Consent
+from portal.journeys.models import Step
 from portal.privacy.models import ProcessingConsent
 from portal.ratings.models import Rating
 
@@ -35,6 +37,7 @@ from portal.ratings.models import Rating
         "consent.Consent",
         "ratings.Rating",
         "privacy.ProcessingConsent",
+        "journeys.Step",
         "audit.AuditEntry",
     ],
     order=80,
@@ -63,6 +66,7 @@ def erase_portal_records(resident):
         counts[ProcessingConsent._meta.label] = ProcessingConsent.objects.filter(
             resident=resident
         ).delete()[0]
+        counts[Step._meta.label] = Step.objects.filter(resident=resident).delete()[0]
         counts[Rating._meta.label] = (
             Rating.objects.filter(resident=resident).exclude(comment="").update(comment="")
         )

@@ -12,11 +12,15 @@ from portal.accounts.models import Enrolment, SavedPlace
 from portal.audit.api import entries_for
 from portal.audit.sentences import ANYONE_ON_DUTY, describe
 from portal.consent.models import Consent
+from portal.journeys.models import Step
 from portal.notifications.models import Message, OptOut, Purpose
 from portal.privacy.models import ProcessingConsent
 from portal.privacy.my_data import InLanguage, Section, register, who
 from portal.ratings.models import Rating
 from portal.ratings.subjects import reasons_for
+from services.registry import SERVICE_CHOICES
+
+SERVICE_NAMES = dict(SERVICE_CHOICES)
 
 DETAILS = [
     ("phone", _("Phone number I sign in with")),
@@ -236,6 +240,25 @@ def _reason_words(rating):
     labels = dict(reasons_for(rating.subject))
     return pgettext("list separator", ", ").join(
         str(labels.get(reason, reason)) for reason in rating.reasons or []
+    )
+
+
+@register("journeys", models=["journeys.Step"], order=65)
+def journeys(resident, *, own):
+    """Where the resident started a service on the website or a service turned them away:
+    kept so supervisors can count who is being left behind."""
+    return Section(
+        "journeys",
+        _("Where you started a service or were turned away"),
+        [("at", _("Time")), ("service", _("Service")), ("what", _("What happened"))],
+        [
+            {
+                "at": step.at,
+                "service": SERVICE_NAMES.get(step.service, step.service),
+                "what": step.get_what_display(),
+            }
+            for step in Step.objects.filter(resident=resident).order_by("at", "pk")
+        ],
     )
 
 

@@ -497,7 +497,11 @@ class Appointment(ActingRecord):
                 name="hospital_one_live_appointment_per_session",
             ),
         ]
-        indexes = [models.Index(fields=["patient", "status"])]
+        indexes = [
+            models.Index(fields=["patient", "status"]),
+            # Who booked soon after they started or were turned away (supervision).
+            models.Index(fields=["patient", "created_at"], name="appointment_patient_created"),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.patient_name_masked} ({self.get_status_display()})"

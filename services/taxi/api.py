@@ -483,21 +483,15 @@ def time_to_car(start, end, streets=None, shares=(0.5, 0.9)):
     """
     import math
 
-    from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Subquery
+    from django.db.models import DurationField, ExpressionWrapper, F
 
-    from services.taxi.models import RideEvent
-
-    first_car = (
-        RideEvent.objects.filter(ride=OuterRef("pk"), kind=Status.CAR_FOUND, applied=True)
-        .order_by("received_at", "pk")
-        .values("received_at")[:1]
-    )
     rides = (
         _rides_between(start, end, streets)
-        .annotate(car_at=Subquery(first_car))
-        .filter(car_at__isnull=False)
+        .filter(car_found_at__isnull=False)
         .annotate(
-            wait=ExpressionWrapper(F("car_at") - F("created_at"), output_field=DurationField())
+            wait=ExpressionWrapper(
+                F("car_found_at") - F("created_at"), output_field=DurationField()
+            )
         )
     )
     count = rides.count()

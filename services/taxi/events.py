@@ -73,6 +73,10 @@ def apply_event(provider, event_id, kind, data=None):
         if changed:
             event.applied = True
             event.save(update_fields=["applied"])
+            if kind == Status.CAR_FOUND:  # the first car counts for the time to a car
+                Ride.objects.filter(pk=ride.pk, car_found_at__isnull=True).update(
+                    car_found_at=event.received_at
+                )
     return changed
 
 

@@ -139,6 +139,8 @@ class Ride(ActingRecord):
     cancel_reason = models.CharField(_("why it was cancelled"), max_length=200, blank=True)
 
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
+    # When the provider first found a car (its first applied "car found"), for the figures.
+    car_found_at = models.DateTimeField(_("car found at"), null=True, editable=False)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
@@ -147,6 +149,8 @@ class Ride(ActingRecord):
         indexes = [
             models.Index(fields=["resident", "status"]),
             models.Index(fields=["provider", "provider_order_id"]),
+            # Who got a ride soon after they started or were turned away (supervision).
+            models.Index(fields=["resident", "created_at"], name="ride_resident_created"),
         ]
 
     def __str__(self):

@@ -59,6 +59,17 @@ def test_one_person_on_duty_takes_it_the_others_are_told_it_is_gone(
     assert api.holds(call_back, volunteer) and not api.holds(call_back, counter_staff)
 
 
+def test_the_first_taking_is_the_first_contact(call_back, volunteer, counter_staff, at):
+    at(2026, 11, 20, 10, 5)
+    api.take(call_back, volunteer)
+    api.release(call_back, volunteer, "she did not answer")
+    set_on_duty(counter_staff, True)
+    at(2026, 11, 20, 10, 30)
+    api.take(call_back, counter_staff)
+    call_back.refresh_from_db()
+    assert call_back.first_contact_at.isoformat() == "2026-11-20T02:05:00+00:00"
+
+
 def test_off_duty_nobody_takes_anything(call_back, volunteer):
     set_on_duty(volunteer, False)
     with pytest.raises(PermissionDenied):

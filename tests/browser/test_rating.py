@@ -75,3 +75,36 @@ def test_a_ride_is_rated_and_changed_without_javascript(browser, portal_url, dja
         page.check("main input[name=level][value='5']")
         page.click("main button.button-action")
         assert _rating_of(phone, django_db_blocker).level == 5
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_last_months_results_on_the_service_page(
+    browser, portal_url, django_db_blocker, javascript
+):
+    """Published results read the same with JavaScript off, and pass axe at 390 px."""
+    with django_db_blocker.unblock():
+        import datetime
+
+        from portal.ratings.models import MonthlyResult
+
+        MonthlyResult.objects.update_or_create(
+            service="taxi",
+            month=datetime.date(2026, 10, 1),
+            defaults={
+                "counts": {"5": 30, "4": 10, "3": 5, "2": 3, "1": 2},
+                "total": 50,
+                "poor": 5,
+                "poor_followed_up_in_time": 4,
+            },
+        )
+    with new_tab(browser, viewport=PHONE_390, javascript=javascript, with_axe=javascript) as page:
+        visit(page, portal_url, "/services/taxi/", size="large")
+        results = page.locator("main section.ratings")
+        assert "2026年10月" in results.locator("h2").inner_text()
+        assert results.locator("tbody tr").count() == 5
+        assert "60%" in results.locator("tbody tr").first.inner_text()
+        if javascript:
+            report = run_axe(page)
+            assert report.violations_count == 0, report.generate_report()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE_390["width"], width

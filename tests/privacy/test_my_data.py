@@ -23,6 +23,7 @@ from portal.audit.sentences import describe
 from portal.channels import Channel
 from portal.consent import api as consent_api
 from portal.consent.models import GivenVia, Scope
+from portal.journeys import api as journeys
 from portal.notifications.models import Message, Purpose
 from portal.privacy import my_data
 from portal.ratings.models import Rating
@@ -109,6 +110,7 @@ def everything(resident, counter_staff, volunteer, neighbour):
     Rating.objects.create(
         resident=resident, subject=request.reference, level=5, channel=Channel.WEB
     )
+    journeys.started(resident, "taxi")
     consent_api.grant(resident, Scope.TAXI, grantee=volunteer, given_via=GivenVia.WEB)
     consent_api.grant(neighbour, Scope.TAXI, grantee=resident, given_via=GivenVia.WEB)
     Message.objects.create(

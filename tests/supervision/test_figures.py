@@ -30,6 +30,7 @@ def _request(resident, channel, opened, *, taken=None, due=10, state=State.CLOSE
         state=state,
         holder=holder,
         lease_until=opened + 60 * M if holder else None,
+        first_contact_at=opened + taken * M if taken is not None else None,
     )
     RequestEvent.objects.create(request=request, at=opened, what=RequestEvent.What.OPENED)
     if taken is not None:
@@ -151,6 +152,9 @@ def rides(noon, people, volunteer):
             ride=ride, provider="test", event_id=f"e{n}", kind="car_found", applied=applied
         )
         RideEvent.objects.filter(pk=event.pk).update(received_at=noon + after * M)
+    # As the events set it when applied: the first car found counts.
+    for ride, after in [(made[0], 3), (made[1], 9), (made[4], 1)]:
+        Ride.objects.filter(pk=ride.pk).update(car_found_at=noon + after * M)
     return made
 
 

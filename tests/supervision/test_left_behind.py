@@ -98,7 +98,7 @@ def test_who_is_left_behind_is_counted_by_person_and_service(journeys, district)
     figure = figures.left_behind(period_from("7d"), area_from(f"d{district.pk}"))
     # started, refused, left behind; then taxi, hospital, help desk
     assert _values(figure) == [3, 2, 3, 1, 2, 1]
-    assert "a day old" in figure.note
+    assert "满一天" in figure.note  # the last day is left out, and it says so
 
 
 def test_a_small_street_shows_few_and_today_is_not_counted_yet(

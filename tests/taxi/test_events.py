@@ -73,6 +73,21 @@ def test_the_lifecycle_of_a_ride_that_goes_well(at_home):
     assert not ride.is_active
 
 
+def test_the_first_car_found_is_kept_for_the_time_to_a_car(at_home, at):
+    at(2026, 11, 20, 10, 0)
+    ride = book(at_home)
+    assert ride.car_found_at is None
+    at(2026, 11, 20, 10, 4)
+    event(ride, "car_found", **CAR)
+    at(2026, 11, 20, 10, 6)
+    event(ride, "driver_cancelled")
+    at(2026, 11, 20, 10, 9)
+    event(ride, "car_found", **CAR)
+    ride.refresh_from_db()
+    assert (ride.status, ride.redispatches) == (Status.CAR_FOUND, 1)
+    assert ride.car_found_at.isoformat() == "2026-11-20T02:04:00+00:00"
+
+
 def test_a_late_looking_after_car_found_changes_nothing(at_home):
     ride = book(at_home)
     event(ride, "car_found", **CAR)
