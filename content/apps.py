@@ -7,7 +7,6 @@ class ContentConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self):
-        from content.cache import clear_service_pages
-        from portal.signals import results_published
+        from content import cache
 
-        results_published.connect(clear_service_pages, dispatch_uid="content.clear_service_pages")
+        cache.connect()

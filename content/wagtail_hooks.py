@@ -1,8 +1,11 @@
-"""Editor tools: Wagtail's content checker with our elder-friendly rules added."""
+"""Editor tools: Wagtail's content checker with our elder-friendly rules added; pages marked
+for the page cache as they are served."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.userbar import ContentCheckerItem
+
+from content import page_cache
 
 
 class ElderContentCheckerItem(ContentCheckerItem):
@@ -33,3 +36,7 @@ def use_elder_content_checker(request, items, page=None):
         else item
         for item in items
     ]
+
+
+# A live, public page may be kept whole for the next signed-out readers (content.page_cache).
+hooks.register("before_serve_page", page_cache.mark_wagtail_page)

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from portal import queues
@@ -123,7 +123,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Kept content pages are served here, before anything below runs (content.page_cache).
+    "content.page_cache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
+    "portal.design.csp.StyleHashesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -204,26 +207,37 @@ def caches_for(redis_url):
       none of them may turn a Redis outage into a site outage.
     - "counters" raises, so its callers choose: the outbox's hourly totals count rows in
       the database instead (portal/notifications/limits.py).
+    - "pages" (content.page_cache) fails open like "default". Without Redis it is files in
+      var/, not each process's memory, so a page cleared after an edit is cleared for every
+      web server process on the machine.
     """
     if not redis_url:
-        return {
+        caches = {
             name: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name}
             for name in ("default", "counters")
         }
+        caches["pages"] = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("PAGE_CACHE_DIR") or str(VAR_DIR / "page-cache"),
+        }
+        return caches
     options = {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2}
     return {
         name: {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": redis_url,
-            "KEY_PREFIX": "portal",
+            "KEY_PREFIX": f"portal-{name}" if name == "pages" else "portal",
             "OPTIONS": {**options, "IGNORE_EXCEPTIONS": fail_open},
         }
-        for name, fail_open in (("default", True), ("counters", False))
+        for name, fail_open in (("default", True), ("counters", False), ("pages", True))
     }
 
 
 REDIS_URL = env_url("REDIS_URL", {"redis", "rediss"})
 CACHES = caches_for(REDIS_URL)
+# Content pages the same for every signed-out reader are kept whole (content.page_cache).
+PAGE_CACHE = env_bool("PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 3600, minimum=1)
 # Redis down: each skipped cache call is logged, so the outage is seen.
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "portal.cache"
@@ -505,7 +519,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF, NONCE],
+        # Inline stylesheets are allowed by their hashes (portal.design.csp), not a nonce,
+        # so a page kept in the page cache keeps a true policy.
+        "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [NONE],
         "object-src": [NONE],

@@ -1,5 +1,6 @@
 """Shared fixtures: the demo site as test data, and the people who use the portal."""
 
+import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,21 @@ from content.demo import build_demo
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def own_page_cache(tmp_path_factory):
+    """The embedded page cache is files: this run's own, shared with the browser tests' server
+    (it inherits PAGE_CACHE_DIR), so another run's clearing cannot empty it mid-test."""
+    from django.conf import settings
+    from django.test.signals import setting_changed
+
+    location = str(tmp_path_factory.mktemp("page-cache"))
+    os.environ["PAGE_CACHE_DIR"] = location
+    if settings.CACHES["pages"]["BACKEND"].endswith("FileBasedCache"):
+        settings.CACHES["pages"]["LOCATION"] = location
+        setting_changed.send(sender=None, setting="CACHES", value=settings.CACHES, enter=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, own_page_cache):
     """Every test database starts with the demo site (pages in both languages, roles)."""
     with django_db_blocker.unblock():
         build_demo()

@@ -235,7 +235,7 @@ def test_a_row_the_broker_never_got_is_sent_by_the_sweep(memory_backend, monkeyp
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(tasks.deliver, "apply_async", broker_down)
+    monkeypatch.setattr(tasks.deliver_due, "apply_async", broker_down)
     message = _code()
     message.refresh_from_db()
     assert message.status == Status.QUEUED  # nothing lost

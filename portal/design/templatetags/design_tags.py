@@ -1,5 +1,7 @@
 """Template tags of the elder design system."""
 
+import base64
+import hashlib
 from functools import lru_cache
 
 from django import template
@@ -19,6 +21,37 @@ def _read_css():
 
 
 _cached_css = lru_cache(maxsize=1)(_read_css)
+
+
+@lru_cache(maxsize=64)
+def style_hash(css):
+    """The CSP source that allows the inline stylesheet ``css``: ``'sha256-...'``."""
+    digest = hashlib.sha256(css.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+@register.tag
+def inline_style(parser, token):
+    """``{% inline_style %}css{% endinline_style %}``: a ``<style>`` allowed by its hash in
+    the page's Content-Security-Policy (``portal.design.csp``), not by a per-request nonce,
+    so a page kept in the page cache keeps a true policy."""
+    nodelist = parser.parse(("endinline_style",))
+    parser.delete_first_token()
+    return InlineStyleNode(nodelist)
+
+
+class InlineStyleNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        css = self.nodelist.render(context)
+        request = context.get("request")
+        if request is not None:
+            if not hasattr(request, "csp_style_hashes"):
+                request.csp_style_hashes = set()
+            request.csp_style_hashes.add(style_hash(css))
+        return mark_safe(f"<style>{css}</style>")  # noqa: S308 - our own stylesheets
 
 
 @register.simple_tag
