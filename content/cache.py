@@ -2,7 +2,8 @@
 and asking a front-end cache in front of the portal (``wagtail.contrib.frontend_cache``, if
 one is configured) to do the same for what changes outside Wagtail's publishing.
 
-- a page published: that page in every language, and the pages above it that list it;
+- a page published: that page in every language, and the pages above it that list it
+  (published for the first time: every page);
 - a page unpublished, deleted, moved or renamed, the hotline, a centre or the help bar
   changed: every page (links and the help bar are on every page);
 - last month's ratings published: the service pages that show them.
@@ -29,8 +30,12 @@ def paths_of(pages):
 
 
 def clear_published_page(sender, instance, **_):
-    """Receiver of ``page_published``."""
-    page_cache.clear_paths(paths_of([instance]))
+    """Receiver of ``page_published``: a page published for the first time may be linked
+    from every page (the privacy notice in the footer), so it clears every page."""
+    if instance.first_published_at == instance.last_published_at:
+        page_cache.clear_everything()
+    else:
+        page_cache.clear_paths(paths_of([instance]))
 
 
 def clear_every_page(sender=None, **_):

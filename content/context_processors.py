@@ -1,4 +1,7 @@
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
+
+from content import page_cache
 
 
 def _help_bar(request):
@@ -39,5 +42,11 @@ def _language():
 
 def help_bar(request):
     """The hotline, the 'ask a person' link and the privacy notice's address, looked up only
-    when a page shows them."""
-    return {"help_bar": SimpleLazyObject(lambda: _help_bar(request))}
+    when a page shows them, and kept with the pages (what changes them clears every page)."""
+    return {
+        "help_bar": SimpleLazyObject(
+            lambda: page_cache.remembered(
+                f"help-bar:{request.get_host()}:{get_language()}", lambda: _help_bar(request)
+            )
+        )
+    }

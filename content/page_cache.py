@@ -82,6 +82,17 @@ def _key(generation, path, size, contrast):
     return f"page-cache:{generation}:{size}:{contrast}:{path}"
 
 
+def remembered(name, make):
+    """``make()``, kept with the pages: what every page shows (the help bar), made once for
+    every page until something clears every page."""
+    key = f"page-cache:{_generation()}:part:{name}"
+    value = _cache().get(key)
+    if value is None:
+        value = make()
+        _cache().set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value
+
+
 def keys_for(paths):
     """Every kept copy's key of ``paths`` (each text size and contrast)."""
     generation = _generation()

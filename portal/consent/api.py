@@ -205,8 +205,17 @@ def valid_consent(resident, scope, acting_user, *, reference=""):
 
 def residents_who_allow(acting_user, scope):
     """The residents whose consent in ``scope`` names ``acting_user`` and is in force now."""
-    resident_ids = Consent.objects.in_force().filter(grantee=acting_user, scope=Scope(scope))
-    return get_user_model().objects.filter(pk__in=resident_ids.values("resident_id"))
+    return get_user_model().objects.filter(pk__in=ids_of_residents_who_allow(acting_user, scope))
+
+
+def ids_of_residents_who_allow(acting_user, *scopes):
+    """As :func:`residents_who_allow`, for any of ``scopes``: their ids, as a subquery to
+    filter with (no query of its own)."""
+    return (
+        Consent.objects.in_force()
+        .filter(grantee=acting_user, scope__in=[Scope(scope) for scope in scopes])
+        .values("resident_id")
+    )
 
 
 def require_consent(resident, scope, acting_user, *, reference=""):

@@ -3,7 +3,7 @@
 
 from datetime import timedelta
 
-from django.utils import timezone
+from django.core.cache import cache
 
 from portal.channels import Channel
 from portal.journeys.models import Step
@@ -16,13 +16,8 @@ def started(resident, service, channel=Channel.WEB):
     """``resident`` opened ``service``'s first page (``"taxi"``); one start an hour counts."""
     if not getattr(resident, "pk", None):
         return
-    recent = Step.objects.filter(
-        resident=resident,
-        service=service,
-        what=Step.What.STARTED,
-        at__gte=timezone.now() - SAME_START,
-    )
-    if not recent.exists():
+    # A mark in the cache, not a query, says this start was counted in the last hour.
+    if cache.add(f"journey-started:{resident.pk}:{service}", 1, SAME_START.total_seconds()):
         Step.objects.create(
             resident=resident, service=service, what=Step.What.STARTED, channel=channel
         )

@@ -29,6 +29,7 @@ A hospital's own booking system is asked before that transaction, never inside i
 
 import logging
 import secrets
+from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -37,7 +38,11 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from portal.consent.api import ConsentRequired, residents_who_allow, valid_consent
+from portal.consent.api import (
+    ConsentRequired,
+    ids_of_residents_who_allow,
+    valid_consent,
+)
 from portal.consent.models import Scope
 from portal.journeys import api as journeys
 from services.hospital import identity as ids
@@ -588,9 +593,7 @@ def appointments_for(user):
     today = _now(None).date()
     allowed = {}  # patient id -> may see (asked once per patient)
     appointments = []
-    allowing = [
-        resident.pk for scope in SEEING_SCOPES for resident in residents_who_allow(user, scope)
-    ]
+    allowing = ids_of_residents_who_allow(user, *SEEING_SCOPES)
     for appointment in (
         Appointment.objects.filter(Q(patient=user) | Q(booked_by=user) | Q(patient_id__in=allowing))
         .select_related("session__department__hospital", "session__doctor", "patient")
@@ -638,8 +641,6 @@ def slip(appointment, *, now=None):
     session = appointment.session
     department = session.department
     hospital = department.hospital
-    import segno
-
     return {
         "code": appointment.code,
         "code_groups": code_groups(appointment.code),
@@ -658,13 +659,22 @@ def slip(appointment, *, now=None):
         "status_label": str(Status(appointment.status).label),
         "can_cancel": can_cancel(appointment, now=now),
         "cancel_deadline": timezone.localtime(cancel_deadline(appointment)),
-        # segno writes the SVG itself from digits only: nothing from a user goes in unescaped.
-        "qr_svg": mark_safe(  # noqa: S308
-            segno.make(appointment.code, micro=False).svg_inline(
-                scale=5, dark="#000", light="#fff", title=code_groups(appointment.code)
-            )
-        ),
+        "qr_svg": _qr_svg(appointment.code),
     }
+
+
+@lru_cache(maxsize=4096)
+def _qr_svg(code):
+    """The code as an inline QR SVG, drawn once per process: a slip is looked at again and
+    again (at home, on the way, at the hospital's window)."""
+    import segno
+
+    # segno writes the SVG itself from digits only: nothing from a user goes in unescaped.
+    return mark_safe(  # noqa: S308
+        segno.make(code, micro=False).svg_inline(
+            scale=5, dark="#000", light="#fff", title=code_groups(code)
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,59 @@
+"""The pages a signed-in resident opens most stay cheap: a bounded number of queries, none of
+them a write (the session's expiry is pushed back at most once a day), and the slip's QR code
+drawn once."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from services.hospital import api as hospital
+from services.taxi.models import Status
+from tests.hospital.conftest import book
+
+pytestmark = pytest.mark.django_db
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+@pytest.fixture
+def pages(client, patient, monday, ride_in):
+    """王阿姨 (signed in, with a home, a ride and an appointment): her pages, visited once."""
+    patient.home_address = "静安区愚园路100弄5号"
+    patient.save(update_fields=["home_address"])
+    ride = ride_in(Status.ON_TRIP, resident=patient)
+    appointment = book(monday, patient)
+    client.force_login(patient)
+    paths = {
+        "taxi home": "/taxi/",
+        "my appointments": "/hospital/appointments/",
+        "slip": f"/hospital/appointments/{appointment.pk}/",
+        "ride": f"/taxi/rides/{ride.pk}/",
+    }
+    for path in paths.values():
+        assert client.get(path).status_code == 200
+    return paths
+
+
+# At most: session, user, and what the page shows (the help bar is kept with the pages).
+MOST_QUERIES = {"taxi home": 5, "my appointments": 3, "slip": 4, "ride": 4}
+
+
+@pytest.mark.parametrize("name", MOST_QUERIES)
+def test_a_signed_in_page_reads_little_and_writes_nothing(client, pages, name):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(pages[name]).status_code == 200
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert len(sql) <= MOST_QUERIES[name], "\n".join(sql)
+    assert not [statement for statement in sql if statement.lstrip().upper().startswith(WRITES)]
+
+
+def test_the_slips_qr_code_is_drawn_once(client, pages, monkeypatch):
+    import segno
+
+    drawn = []
+    real = segno.make
+    monkeypatch.setattr(segno, "make", lambda *a, **k: drawn.append(a) or real(*a, **k))
+    hospital._qr_svg.cache_clear()
+    client.get(pages["slip"])
+    client.get(pages["slip"])
+    assert len(drawn) == 1
