@@ -346,6 +346,13 @@ NOTIFY_MAX_PER_HOUR = env_int("NOTIFY_MAX_PER_HOUR", 5000, minimum=1)
 # Sign-in codes have a budget of their own, so bulk messages cannot starve them.
 NOTIFY_MAX_CODES_PER_HOUR = env_int("NOTIFY_MAX_CODES_PER_HOUR", 3000, minimum=1)
 NOTIFY_DUPLICATE_WINDOW_SECONDS = env_int("NOTIFY_DUPLICATE_WINDOW_SECONDS", 300, minimum=0)
+# Delivery in batches: one task claims up to this many due rows of its queue in one statement,
+# and stops sending after NOTIFY_BATCH_SECONDS (giving the rest back), so a sign-in code
+# never waits long behind a batch. A published batch task is not published again for a row
+# committed within NOTIFY_BATCH_WAIT_SECONDS: the waiting task claims it.
+NOTIFY_BATCH_SIZE = env_int("NOTIFY_BATCH_SIZE", 50, minimum=1)
+NOTIFY_BATCH_SECONDS = env_int("NOTIFY_BATCH_SECONDS", 2, minimum=1)
+NOTIFY_BATCH_WAIT_SECONDS = env_int("NOTIFY_BATCH_WAIT_SECONDS", 10, minimum=1)
 # No reminders from 21:00 to 08:00 local time; sign-in codes and urgent messages still go.
 NOTIFY_QUIET_HOURS = (21, 8)
 # The console backend (the embedded default's phone) keeps what it received here.

@@ -9,17 +9,18 @@ language and by their preferred medium; ``record_status`` applies a provider's r
 
 import logging
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from portal import queues
 from portal.accounts.phone import normalize_phone
 from portal.audit.sentences import register_sentence
-from portal.notifications import limits, templates
+from portal.notifications import delivery, limits, templates
 from portal.notifications.models import STATUS_RANK, Medium, Message, OptOut, Purpose, Status
 
 logger = logging.getLogger(__name__)
@@ -153,34 +154,63 @@ def send_to_resident(person, text, *, purpose, related=None, urgent=False):
 
 
 def enqueue(message):
-    """Hand a due row to Celery. If the broker is down the row waits for the sweep."""
-    from portal.notifications.tasks import deliver
-
+    """Have a due row delivered: by a batch of its queue already on its way, or a new one.
+    If the broker is down the row waits for the sweep."""
     if message.not_before > timezone.now():
         return  # the sweep queues it when it is due
-    queue = (
-        queues.URGENT
-        if message.urgent
-        else (queues.BULK if message.purpose == Purpose.REMINDER else queues.DEFAULT)
-    )
+    kick(delivery.queue_for(message.urgent, message.purpose))
+
+
+# Set while a batch task of the queue is published and has not started to claim: a row
+# committed meanwhile is claimed by it, so a burst of rows costs one task, not one each.
+BATCH_WAITING = "notifications:batch-waiting:{queue}"
+
+
+def kick(queue, *, countdown=None):
+    """Publish a batch task for ``queue`` (``portal.queues``), unless one is waiting already.
+
+    ``countdown`` (seconds) schedules one for later, for retries: those always publish. A
+    flag lost with its task only costs the flag's few seconds, or the sweep's minute.
+    """
+    from portal.notifications.tasks import deliver_due
+
+    flag = BATCH_WAITING.format(queue=queue)
+    if countdown is None and not deliver_due.app.conf.task_always_eager:
+        try:
+            if not caches["counters"].add(flag, 1, timeout=settings.NOTIFY_BATCH_WAIT_SECONDS):
+                return
+        except Exception:  # the cache is unreachable: publish anyway
+            logger.warning("cache unreachable: publishing a batch for %s regardless", queue)
     try:
-        deliver.apply_async(args=[message.pk], queue=queue)
-    except Exception:  # the broker is unreachable: nothing is lost, the row is still queued
-        logger.exception("could not queue message %s; the sweep will retry", message.pk)
+        deliver_due.apply_async(args=[queue], queue=queue, countdown=countdown)
+    except Exception:  # the broker is unreachable: nothing is lost, the rows are still queued
+        logger.exception("could not queue a batch for %s; the sweep will retry", queue)
+        batch_started(queue)  # the next row tries again
+
+
+def batch_started(queue):
+    """Called by a batch task before it claims: rows committed from now on need a new one."""
+    try:
+        caches["counters"].delete(BATCH_WAITING.format(queue=queue))
+    except Exception:  # unreachable: the flag runs out by itself
+        logger.warning("cache unreachable: the batch flag of %s runs out by itself", queue)
 
 
 def requeue_due(grace_seconds=30, batch=500):
-    """Queue rows still ``queued`` after their time (broker was down, or a worker died).
+    """Queue a batch for each queue with rows still ``queued`` after their time (the broker
+    was down, or a worker died); a full batch asks for the next, so a backlog drains.
 
-    Returns how many were queued. Sending twice is impossible: delivery claims a
-    row with a conditional update before it calls the provider.
+    Returns how many rows were due. Sending twice is impossible: delivery claims
+    rows with a conditional update before it calls the provider.
     """
     cutoff = timezone.now() - timezone.timedelta(seconds=grace_seconds)
     due = list(
-        Message.objects.filter(status=Status.QUEUED, not_before__lte=cutoff).order_by("id")[:batch]
+        Message.objects.filter(status=Status.QUEUED, not_before__lte=cutoff)
+        .order_by("id")
+        .values_list("urgent", "purpose")[:batch]
     )
-    for message in due:
-        enqueue(message)
+    for queue in {delivery.queue_for(urgent, purpose) for urgent, purpose in due}:
+        kick(queue)
     return len(due)
 
 

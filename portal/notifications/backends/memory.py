@@ -1,3 +1,4 @@
+import copy
 import threading
 
 from portal.notifications.backends.base import Backend, ProviderError, SendResult
@@ -30,7 +31,7 @@ class MemoryBackend(Backend):
             if _failures:
                 code, permanent = _failures.pop(0)
                 raise ProviderError("injected failure", code=code, permanent=permanent)
-            outbox.append(message)
+            outbox.append(copy.copy(message))  # as it was sent, whatever is recorded next
         return SendResult(self.name, f"memory-{message.pk}", "sent")
 
     send_call = send_sms

@@ -1,5 +1,6 @@
 """Twilio, through the official SDK: SMS through Messages, calls through Calls with TwiML."""
 
+import os
 import re
 from urllib.parse import urlsplit, urlunsplit
 
@@ -79,18 +80,33 @@ def classify(error):
     raise error
 
 
+def http_client():
+    """One HTTP client (one pooled session) for every request of this process.
+
+    The environment's proxy and CA-bundle settings are read once here: requests reads them
+    again for every request otherwise, a fifth of the SDK's CPU time per message.
+    """
+    timeout = settings.TWILIO_TIMEOUT_SECONDS
+    base_url = settings.TWILIO_API_BASE_URL
+    if base_url:
+        client = LoopbackHttpClient(base_url, timeout=timeout)
+    else:
+        client = TwilioHttpClient(timeout=timeout)
+    client.proxy = requests.utils.get_environ_proxies(base_url or "https://api.twilio.com") or None
+    environ = os.environ
+    client.session.verify = (
+        environ.get("REQUESTS_CA_BUNDLE") or environ.get("CURL_CA_BUNDLE") or True
+    )
+    client.session.trust_env = False
+    return client
+
+
 class TwilioBackend(Backend):
     name = "twilio"
 
     def __init__(self):
-        timeout = settings.TWILIO_TIMEOUT_SECONDS
-        http_client = (
-            LoopbackHttpClient(settings.TWILIO_API_BASE_URL, timeout=timeout)
-            if settings.TWILIO_API_BASE_URL
-            else TwilioHttpClient(timeout=timeout)
-        )
         self.client = Client(
-            settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client
+            settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client()
         )
 
     def _callback(self, name):
