@@ -9,7 +9,7 @@ from portal.retention import DELETED, register
 
 @register(
     "journey steps",
-    label=_("where you started a service or were turned away"),
+    label=_("services you tried"),
     days="KEEP_JOURNEY_DAYS",
     action=DELETED,
 )
