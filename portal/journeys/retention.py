@@ -9,7 +9,7 @@ from portal.retention import DELETED, register
 
 @register(
     "journey steps",
-    label=_("services you tried"),
+    label=_("what you tried"),
     days="KEEP_JOURNEY_DAYS",
     action=DELETED,
 )

@@ -15,7 +15,7 @@ def test_the_notice_has_every_part_in_both_languages(client):
         "我们收集什么，为什么",
         "叫车",
         "挂号",
-        "保存多久",
+        "什么时候删除",
         "您的权利",
         "怎样找人问",
     ):
@@ -25,7 +25,7 @@ def test_the_notice_has_every_part_in_both_languages(client):
         "Who we are",
         "What we collect, and why",
         "Taxi",
-        "How long we keep it",
+        "When we delete it",
         "Your rights",
         "How to ask a person",
     ):
@@ -41,7 +41,7 @@ def test_the_periods_on_the_page_are_the_ones_the_nightly_forgetting_uses(client
     assert "90 days: our texts and calls" in html
     settings.KEEP_RIDES_DAYS = 365
     assert (
-        "365 days: services you tried, taxi rides, hospital appointments"
+        "365 days: what you tried, taxi rides, hospital appointments"
         in client.get("/en/privacy/").content.decode()
     )
 
