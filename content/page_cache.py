@@ -1,11 +1,11 @@
-"""Content pages served from Django's cache (Redis at scale, local memory embedded).
+"""Content pages served from Django's cache (Redis at scale, files in var/ embedded).
 
 A page that is the same for everyone who reads it in the same language, text size and
 contrast is kept whole, headers included, the first time a signed-out visitor gets it, and
 given to the next ones without running any view. What makes a page kept:
 
-- it says so: a Wagtail page (:func:`mark_wagtail_page`, a ``before_serve_page`` hook) or a
-  view decorated with :func:`cacheable`;
+- it is a live, public Wagtail page (:func:`mark_wagtail_page`, a ``before_serve_page``
+  hook, says so);
 - the request is a plain GET (or HEAD) without a query string, and carries no cookie but the
   language, display and CSRF ones: anyone signed in, part-way through signing in, or with a
   message waiting has a session or message cookie and is never served from here;
@@ -42,18 +42,6 @@ KEPT_HEADERS = (
     "Vary",
     "X-Frame-Options",
 )
-
-
-def cacheable(view):
-    """Decorator: the page ``view`` makes is the same for every signed-out visitor."""
-
-    def wrapped(request, *args, **kwargs):
-        request.page_cacheable = True
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def mark_wagtail_page(page, request, serve_args, serve_kwargs):
