@@ -61,7 +61,7 @@ def database_url():
 
 def prepare(env):
     """Migrate, seed the demo, and give the bench resident a ride and an appointment;
-    return the resident's session key and the signed-in paths."""
+    return the resident's session key and their pages."""
     log("migrating and seeding the demo ...")
     migrate(env)
     subprocess.run(
@@ -79,8 +79,10 @@ def prepare(env):
 
 
 def _resident_and_pages():
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
 
     from portal.acting import Acting
     from portal.privacy.models import Purpose
@@ -111,7 +113,7 @@ def _resident_and_pages():
             hospital.save_identity(acting, "王小华", "310105195001011231")
         session = Session.objects.filter(booked__lt=1).order_by("date", "pk").last()
         appointment = hospital.book(session, acting, idempotency_key="bench-pages-visit")
-    store = SessionStore()
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
     store["_auth_user_id"] = str(resident.pk)
     store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
     store["_auth_user_hash"] = resident.get_session_auth_hash()
@@ -122,26 +124,51 @@ def _resident_and_pages():
         "slip": f"/hospital/appointments/{appointment.pk}/",
         "ride": f"/taxi/rides/{ride.pk}/",
     }
-    return resident, store.session_key, pages
+    return store.session_key, pages
 
 
-def cpu_per_request(resident, pages, rounds=200):
-    """{page: (median CPU ms, queries)} through the test client, in this process."""
+def cpu_per_request(session_key, pages, rounds=200):
+    """{page: (median CPU ms, queries)}: each page asked of Django's WSGI handler in this
+    process, as gunicorn asks it (not the test client, which records every template)."""
+    import io
+
+    from django.conf import settings
+    from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(resident)
+    handler = WSGIHandler()
+
+    def get(path):
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "127.0.0.1",
+            "HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}={session_key}",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.url_scheme": "http",
+        }
+        statuses = []
+        body = b"".join(handler(environ, lambda status, headers: statuses.append(status)))
+        assert statuses[0].startswith("200"), (path, statuses[0], body[:200])
+
     figures = {}
     for name, path in pages.items():
-        assert client.get(path).status_code == 200, path  # warm: imports, templates
-        with CaptureQueriesContext(connection) as queries:
-            client.get(path)
+        get(path)  # warm: imports, templates
+        queries = []
+
+        def counted(execute, sql, params, many, context, queries=queries):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counted):
+            get(path)
         times = []
         for _ in range(rounds):
             began = time.process_time()
-            client.get(path)
+            get(path)
             times.append((time.process_time() - began) * 1000)
         figures[name] = (statistics.median(times), len(queries))
     return figures
@@ -201,14 +228,14 @@ def main():
     env = portal_env(
         {k: v for k, v in os.environ.items() if k not in ("CELERY_BROKER_URL",)},
         DATABASE_URL=database_url(),
-        PAGE_CACHE_DIR=str(LOG_DIR / "pages-cache"),
+        CACHE_DIR=str(LOG_DIR / "pages-cache"),
     )
-    resident, session_key, pages = prepare(env)
+    session_key, pages = prepare(env)
     from django.conf import settings
 
     cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}"
     log("CPU per signed-in request, in process ...")
-    cpu = cpu_per_request(resident, pages)
+    cpu = cpu_per_request(session_key, pages)
     for name, (ms, queries) in cpu.items():
         log(f"  {name:16} {ms:6.2f} ms CPU  {queries:3d} queries")
     from django.db import connections

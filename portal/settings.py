@@ -176,7 +176,6 @@ _DATABASE_URL = env_url(
 DATABASES = {"default": dj_database_url.parse(_DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     # WAL lets the web server read while a writer commits; the timeout waits
     # for a lock instead of failing at once when two requests write together.
     DATABASES["default"]["OPTIONS"] = {
@@ -207,29 +206,38 @@ def caches_for(redis_url):
       none of them may turn a Redis outage into a site outage.
     - "counters" raises, so its callers choose: the outbox's hourly totals count rows in
       the database instead (portal/notifications/limits.py).
-    - "pages" (content.page_cache) fails open like "default". Without Redis it is files in
-      var/, not each process's memory, so a page cleared after an edit is cleared for every
-      web server process on the machine.
+    - "pages" (content.page_cache) and "sessions" (read before the database) fail open
+      like "default". Without Redis they are files in ``CACHE_DIR``, not each process's
+      memory, so a page cleared after an edit, or a session ended by signing out, is so for
+      every web server process on the machine.
     """
     if not redis_url:
         caches = {
             name: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name}
             for name in ("default", "counters")
         }
-        caches["pages"] = {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get("PAGE_CACHE_DIR") or str(VAR_DIR / "page-cache"),
-        }
+        folder = Path(os.environ.get("CACHE_DIR") or VAR_DIR / "cache")
+        for name in ("pages", "sessions"):
+            caches[name] = {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(folder / name),
+                "OPTIONS": {"MAX_ENTRIES": 100_000},
+            }
         return caches
     options = {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2}
     return {
         name: {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": redis_url,
-            "KEY_PREFIX": f"portal-{name}" if name == "pages" else "portal",
+            "KEY_PREFIX": "portal" if name in ("default", "counters") else f"portal-{name}",
             "OPTIONS": {**options, "IGNORE_EXCEPTIONS": fail_open},
         }
-        for name, fail_open in (("default", True), ("counters", False), ("pages", True))
+        for name, fail_open in (
+            ("default", True),
+            ("counters", False),
+            ("pages", True),
+            ("sessions", True),
+        )
     }
 
 
@@ -436,14 +444,10 @@ WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 # a day (a write on every request made read-only pages fail under SQLite's write lock).
 SESSION_COOKIE_AGE = 30 * 24 * 3600
 SESSION_SAVE_EVERY_REQUEST = False
-# With Redis, sessions are read from it (written to both): one query less on every signed-in
-# page. Without it each process would keep its own copy, and a sign-out in one would not be
-# seen by another: the database alone, then.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# Sessions are read from the "sessions" cache (Redis, or files shared by every process) and
+# written to it and the database: one query less on every signed-in page.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
 SESSION_RENEW_SECONDS = 24 * 3600
 # Staff: password plus authenticator, 30 minutes idle and 12 hours at most; the idle
 # time-out is pushed back at most once a minute.

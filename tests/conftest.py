@@ -12,21 +12,26 @@ from content.demo import build_demo
 
 
 @pytest.fixture(scope="session")
-def own_page_cache(tmp_path_factory):
-    """The embedded page cache is files: this run's own, shared with the browser tests' server
-    (it inherits PAGE_CACHE_DIR), so another run's clearing cannot empty it mid-test."""
+def own_file_caches(tmp_path_factory):
+    """Without Redis, the page and session caches are files: this run's own, shared with the
+    browser tests' server (it inherits CACHE_DIR), so another run's clearing cannot empty
+    them mid-test."""
     from django.conf import settings
     from django.test.signals import setting_changed
 
-    location = str(tmp_path_factory.mktemp("page-cache"))
-    os.environ["PAGE_CACHE_DIR"] = location
-    if settings.CACHES["pages"]["BACKEND"].endswith("FileBasedCache"):
-        settings.CACHES["pages"]["LOCATION"] = location
+    folder = tmp_path_factory.mktemp("cache")
+    os.environ["CACHE_DIR"] = str(folder)
+    changed = False
+    for name in ("pages", "sessions"):
+        if settings.CACHES[name]["BACKEND"].endswith("FileBasedCache"):
+            settings.CACHES[name]["LOCATION"] = str(folder / name)
+            changed = True
+    if changed:
         setting_changed.send(sender=None, setting="CACHES", value=settings.CACHES, enter=True)
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, own_page_cache):
+def django_db_setup(django_db_setup, django_db_blocker, own_file_caches):
     """Every test database starts with the demo site (pages in both languages, roles)."""
     with django_db_blocker.unblock():
         build_demo()

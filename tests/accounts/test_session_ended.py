@@ -7,9 +7,11 @@ own page in the page's language, with a button back to the form.
 
 import datetime
 import re
+from importlib import import_module
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.models import Session as StoredSession
 from django.core.exceptions import PermissionDenied
@@ -58,7 +60,9 @@ def token(html):
 
 def end_session(client):
     """The session ends on the server (expired or deleted); the browser still sends its cookie."""
-    StoredSession.objects.filter(session_key=client.cookies["sessionid"].value).delete()
+    key = client.cookies["sessionid"].value
+    import_module(settings.SESSION_ENGINE).SessionStore(key).delete()  # its cached copy too
+    assert not StoredSession.objects.filter(session_key=key).exists()
 
 
 def sign_in_again(client, signin_url):

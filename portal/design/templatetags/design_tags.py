@@ -75,6 +75,14 @@ def icon(name):
     return mark_safe(icon_svg(name))  # noqa: S308 - fixed markup from icons.py
 
 
+@lru_cache(maxsize=4096)
+def _translated(path, code):
+    """``path`` in language ``code``: the URL patterns alone decide, so it is worked out once."""
+    from django.urls import translate_url
+
+    return translate_url(path, code)
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """One link per language, to this same page in that language.
@@ -82,7 +90,6 @@ def language_links(context):
     A Wagtail page links to its translation (or that language's home page when
     it has none yet); any other view links to the same URL with the other prefix.
     """
-    from django.urls import translate_url
     from wagtail.models import Locale, Page, Site
 
     request = context["request"]
@@ -100,7 +107,7 @@ def language_links(context):
                 target = root if root is not None and root.live else None
             url = target.url if target is not None else None
         else:
-            url = translate_url(request.get_full_path(), code)
+            url = _translated(request.get_full_path(), code)
         if url:
             links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
