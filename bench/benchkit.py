@@ -279,3 +279,45 @@ def migrate(env):
     )
     if result.returncode:
         raise RuntimeError(f"migrate failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+
+
+def seed_demo(env):
+    """``manage.py seed_demo``: the demo pages, people and hospitals."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "seed_demo"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        raise RuntimeError(f"seed_demo failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+
+
+def start_fake_dispatch(env, port, secret, api_key, webhook_url, find_after, log_path):
+    """The fake taxi dispatch server (tests/support/fake_dispatch.py) on 127.0.0.1:``port``,
+    finding a car ``find_after`` seconds after each order, in its own process group."""
+    from tests.support.live_portal import answers_http
+
+    process = start_group(
+        [
+            sys.executable,
+            "-m",
+            "tests.support.fake_dispatch",
+            "--port",
+            str(port),
+            "--secret",
+            secret,
+            "--api-key",
+            api_key,
+            "--webhook-url",
+            webhook_url,
+            "--find-after",
+            str(find_after),
+        ],
+        env,
+        log_path,
+    )
+    wait_until(lambda: answers_http(port), "fake dispatch", process, log_path)
+    return process

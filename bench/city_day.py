@@ -75,7 +75,9 @@ from bench.benchkit import (  # noqa: E402
     portal_env,
     raise_on_sigterm,
     rounded,
+    seed_demo,
     start_celery_worker,
+    start_fake_dispatch,
     start_group,
     start_gunicorn,
     stop_group,
@@ -170,43 +172,6 @@ def start_fake_twilio(env, log_path):
     )
     wait_until(lambda: answers_http(port), "fake Twilio", process, log_path)
     return process, f"http://127.0.0.1:{port}"
-
-
-def start_fake_dispatch(env, port, secret, api_key, webhook_url, find_after, log_path):
-    process = start_group(
-        [
-            sys.executable,
-            "-m",
-            "tests.support.fake_dispatch",
-            "--port",
-            str(port),
-            "--secret",
-            secret,
-            "--api-key",
-            api_key,
-            "--webhook-url",
-            webhook_url,
-            "--find-after",
-            str(find_after),
-        ],
-        env,
-        log_path,
-    )
-    wait_until(lambda: answers_http(port), "fake dispatch", process, log_path)
-    return process
-
-
-def seed_demo(env):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "seed_demo"],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode:
-        raise RuntimeError(f"seed_demo failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
 
 
 def run_locust(env, base_url, args, workdir, log_path):

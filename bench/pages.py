@@ -40,6 +40,7 @@ from benchkit import (
     migrate,
     portal_env,
     raise_on_sigterm,
+    seed_demo,
     start_gunicorn,
     stop_group,
     wait_until,
@@ -64,13 +65,7 @@ def prepare(env):
     return the resident's session key and their pages."""
     log("migrating and seeding the demo ...")
     migrate(env)
-    subprocess.run(
-        [sys.executable, "manage.py", "seed_demo"],
-        cwd=PROJECT_DIR,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    seed_demo(env)
     os.environ.update(env)
     import django
 

@@ -57,7 +57,7 @@ from bench.benchkit import (  # noqa: E402
     raise_on_sigterm,
     rounded,
     start_celery_worker,
-    start_group,
+    start_fake_dispatch,
     start_gunicorn,
     stop_group,
     wait_until,
@@ -226,30 +226,6 @@ def count_results(resident_ids, fake_url, api_key):
         "tap_to_car_p99_ms": rounded(percentile(to_car_ms, 99)),
         "statuses": dict(Counter(ride["status"] for ride in rides)),
     }
-
-
-def start_fake_dispatch(env, port, secret, api_key, webhook_url, find_after, log_path):
-    process = start_group(
-        [
-            sys.executable,
-            "-m",
-            "tests.support.fake_dispatch",
-            "--port",
-            str(port),
-            "--secret",
-            secret,
-            "--api-key",
-            api_key,
-            "--webhook-url",
-            webhook_url,
-            "--find-after",
-            str(find_after),
-        ],
-        env,
-        log_path,
-    )
-    wait_until(lambda: answers_http(port), "fake dispatch", process, log_path)
-    return process
 
 
 def parse_args():
