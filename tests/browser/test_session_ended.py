@@ -27,13 +27,20 @@ def _end_session(page, how, django_db_blocker):
     if how == "cookie cleared":
         page.context.clear_cookies(name="sessionid")
         return
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.sessions.models import Session
+    from django.core.cache import caches
     from django.utils import timezone
 
     key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
     with django_db_blocker.unblock():
         expired = timezone.now() - timezone.timedelta(seconds=1)
         assert Session.objects.filter(session_key=key).update(expire_date=expired) == 1
+    # Its copy in the session cache (shared with the server) times out at the same moment.
+    store = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    caches[settings.SESSION_CACHE_ALIAS].delete(store.cache_key)
 
 
 def _appointments(phone, django_db_blocker):
