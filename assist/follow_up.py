@@ -37,7 +37,8 @@ def ask_how_it_went(resident, subject, question, *, purpose, related=None):
     if resident.notify_by != Medium.VOICE:
         return ask_rating_by_sms(resident, subject, question, purpose=purpose, related=related)
     with translation.override(resident.language):
-        words = _("We called to ask how satisfied you were. You answered by key.")
+        # Kept as the call's record ("my data"): it says what was asked, not what was answered.
+        words = _("A call asking how satisfied you were (press a key from 5 to 1).")
     return notify.send(
         resident.phone,
         "notice",
