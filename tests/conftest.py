@@ -81,6 +81,15 @@ def taxi_simulation_at_once(settings):
 
 
 @pytest.fixture(autouse=True)
+def sessions_follow_the_test_clock(settings):
+    """Redis times a cached session out by its own clock, which the tests' time travel does
+    not move: with Redis, sessions are read from the database alone (without it, the file
+    cache reads the moved clock, so the embedded run tests the cached sessions)."""
+    if not settings.CACHES["sessions"]["BACKEND"].endswith("FileBasedCache"):
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with empty caches: sign-in limits, the poller's marks and the
     hourly message counts are the caches', and one test's must not limit the next."""

@@ -4,6 +4,7 @@
 from datetime import timedelta
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from portal.channels import Channel
 from portal.journeys.models import Step
@@ -16,11 +17,14 @@ def started(resident, service, channel=Channel.WEB):
     """``resident`` opened ``service``'s first page (``"taxi"``); one start an hour counts."""
     if not getattr(resident, "pk", None):
         return
-    # A mark in the cache, not a query, says this start was counted in the last hour.
-    if cache.add(f"journey-started:{resident.pk}:{service}", 1, SAME_START.total_seconds()):
-        Step.objects.create(
-            resident=resident, service=service, what=Step.What.STARTED, channel=channel
-        )
+    # A mark in the cache, not a query, says when this start was last counted. The time is
+    # in the mark (not left to the cache's expiry) so it follows the portal's clock.
+    key, now = f"journey-started:{resident.pk}:{service}", timezone.now()
+    last = cache.get(key)
+    if last is not None and now - last < SAME_START:
+        return
+    cache.set(key, now, SAME_START.total_seconds())
+    Step.objects.create(resident=resident, service=service, what=Step.What.STARTED, channel=channel)
 
 
 def refused(resident, service, reason, channel):
