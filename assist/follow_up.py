@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assist.models import State
-from assist.phone.sms_commands import ask_for_rating_by_sms, ask_rating_by_sms
+from assist.phone.sms_commands import ask_rating_by_sms, help_rating_question
 from assist.phone.voice import rating_call_url
 from portal.notifications import api as notify
 from portal.notifications.models import Medium, Purpose
@@ -17,14 +17,15 @@ from portal.ratings import api as ratings
 def ask_for_rating(help_request):
     """Ask ``help_request``'s resident (closed) for a rating, by call or text as they prefer;
     nothing when they have no phone or rated already."""
-    resident = help_request.resident
-    if help_request.state != State.CLOSED or not resident.phone:
+    if help_request.state != State.CLOSED:
         return None
-    if resident.notify_by == Medium.VOICE:
-        return ask_how_it_went(
-            resident, help_request.reference, None, purpose=Purpose.ASSIST, related=help_request
-        )
-    return ask_for_rating_by_sms(help_request)
+    return ask_how_it_went(
+        help_request.resident,
+        help_request.reference,
+        help_rating_question,
+        purpose=Purpose.ASSIST,
+        related=help_request,
+    )
 
 
 def ask_how_it_went(resident, subject, question, *, purpose, related=None):

@@ -153,18 +153,20 @@ def ask_for_rating_by_sms(help_request):
     """
     if help_request.state != State.CLOSED:
         raise ValueError("Ask for a rating once the request is closed.")
-    resident = help_request.resident
-    if ratings.rating_of(resident, help_request.reference) is not None:
-        return None
-
-    def question():
-        return _(
-            "How satisfied were you with our help? Reply 5 very satisfied, 4 satisfied, "
-            "3 fairly satisfied, 2 dissatisfied, 1 very dissatisfied."
-        )
-
     return ask_rating_by_sms(
-        resident, help_request.reference, question, purpose=Purpose.ASSIST, related=help_request
+        help_request.resident,
+        help_request.reference,
+        help_rating_question,
+        purpose=Purpose.ASSIST,
+        related=help_request,
+    )
+
+
+def help_rating_question():
+    """The text asking how satisfied the resident was with the help, in the active language."""
+    return _(
+        "How satisfied were you with our help? Reply 5 very satisfied, 4 satisfied, "
+        "3 fairly satisfied, 2 dissatisfied, 1 very dissatisfied."
     )
 
 
