@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("portal.ratings.urls")),
     path("taxi/", include("services.taxi.urls")),
     path("hospital/", include("services.hospital.urls")),
+    path("learning/", include("services.learning.urls")),
     # The human channels (a string, so the portal never imports them).
     path("help/", include("assist.urls")),
     path("", include(wagtail_urls)),
