@@ -39,3 +39,15 @@ DEMO_DATA = ["services.hospital.demo.build_hospital_demo"]
 def build_service_demos():
     """Build every service's demo data; return the lines they report."""
     return [import_string(path)() for path in DEMO_DATA]
+
+
+# Services whose web flow can be practised: the same pages under /practice/, where nothing
+# is sent, booked or kept (portal.practice).
+PRACTISED = ("taxi", "hospital")
+PRACTICE_PREFIX = "/practice"
+
+
+def practice_url(key):
+    """The practice run of a built-in service's web flow, or ``None`` if it has none."""
+    url = service_url(key) if key in PRACTISED else None
+    return f"{PRACTICE_PREFIX}{url}" if url else None
