@@ -79,6 +79,7 @@ def _resident_and_pages():
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
+    from portal.accounts import resident_backend
     from portal.acting import Acting
     from portal.privacy.models import Purpose
     from services.hospital import api as hospital
@@ -110,7 +111,7 @@ def _resident_and_pages():
         appointment = hospital.book(session, acting, idempotency_key="bench-pages-visit")
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store["_auth_user_id"] = str(resident.pk)
-    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_backend"] = resident_backend.PATH  # as the phone-code sign-in
     store["_auth_user_hash"] = resident.get_session_auth_hash()
     store.create()
     pages = {

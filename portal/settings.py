@@ -147,6 +147,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Residents signed in with a phone code: their user read from the session cache.
+    "portal.accounts.resident_backend.ResidentBackend",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -8,6 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        # Register the sentences these actions show on residents' audit pages, and the
-        # forgetting of old sign-in code records.
-        from portal.accounts import enrolment, phone_change, retention  # noqa: F401
+        # Register the sentences these actions show on residents' audit pages, the
+        # forgetting of old sign-in code records, and of kept signed-in residents.
+        from portal.accounts import (  # noqa: F401
+            enrolment,
+            phone_change,
+            resident_backend,
+            retention,
+        )

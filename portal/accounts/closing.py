@@ -46,6 +46,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts import resident_backend
 from portal.accounts.models import AccountClosure
 from portal.accounts.roles import Role
 from portal.audit import api as audit
@@ -285,6 +286,7 @@ def close_account(closure, now):
             return None
         # From here nobody signs in as them: the session check fails for an inactive account.
         get_user_model().objects.filter(pk=resident.pk).update(is_active=False)
+        transaction.on_commit(lambda: resident_backend.forget(resident.pk))
     counts = Counter()
     for eraser in sorted(ERASERS.values(), key=lambda eraser: (eraser.order, eraser.name)):
         counts.update(eraser.erase(resident) or {})

@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.accounts import api, closing, code_limits, code_pages, fresh_code, signin
+from portal.accounts import (
+    api,
+    closing,
+    code_limits,
+    code_pages,
+    fresh_code,
+    resident_backend,
+    signin,
+)
 from portal.accounts.clients import remember_device
 from portal.accounts.forms import CodeForm, HomeForm, NameForm, PhoneForm
 from portal.acting import Acting
@@ -103,7 +111,7 @@ def outcome_message(outcome, wrong=None):
 
 def _signed_in(request, user, next_url):
     first_time = user.last_login is None
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # new session id
+    login(request, user, backend=resident_backend.PATH)  # new session id
     request.session.pop(SESSION_KEY, None)
     fresh_code.mark_fresh(request)
     if first_time:

@@ -267,9 +267,11 @@ def status_of(message_id):
 
 def latest_about(related, recipient):
     """The newest outbox row about ``related`` (an appointment, a ride) to ``recipient``, or
-    None: for a page to say truly how a message went (sent, waiting for the morning, failed)."""
+    None: for a page to say truly how a message went (sent, waiting for the morning, failed).
+    Only its ``status``, ``medium`` and ``not_before`` are read (the rest is deferred)."""
     return (
-        Message.objects.filter(
+        Message.objects.only("status", "medium", "not_before")
+        .filter(
             related_type=ContentType.objects.get_for_model(related),
             related_id=str(related.pk),
             recipient=normalize_phone(recipient),

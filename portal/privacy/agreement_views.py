@@ -16,7 +16,7 @@ from portal.privacy.models import Purpose
 def ask_first(request, purpose, next_url):
     """A redirect to ``purpose``'s question when the signed-in resident has not agreed to it
     (in its current wording), to come back to ``next_url`` after a yes; else None."""
-    if agreements.has_agreed(request.user, purpose):
+    if agreements.agreed_for_pages(request.user, purpose):
         return None
     query = urlencode({"next": next_url})
     return redirect(f"{reverse('privacy_agree', args=[purpose])}?{query}")

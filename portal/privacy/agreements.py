@@ -10,6 +10,7 @@ raising its ``version``: everyone is asked again.
 
 from dataclasses import dataclass
 
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.functional import Promise
@@ -19,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from portal.audit import api as audit
 from portal.audit.sentences import register_sentence
 from portal.privacy.models import ProcessingConsent, Purpose
+
+# How long a kept yes is trusted by the pages at most (any new answer forgets it at once).
+KEEP_YES_SECONDS = 10 * 60
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,25 @@ def has_agreed(resident, purpose):
     )
 
 
+def agreed_for_pages(resident, purpose):
+    """:func:`has_agreed`, for a page deciding whether to ask: a yes is kept in the shared
+    session cache (a signed-in page then needs no query for it) until the resident answers
+    again on any channel. The services' :func:`require` always reads the database."""
+    key = _kept_yes_key(resident.pk, purpose)
+    cache = caches["sessions"]
+    if cache.get(key):
+        return True
+    agreed = has_agreed(resident, purpose)
+    if agreed:
+        cache.set(key, True, KEEP_YES_SECONDS)
+    return agreed
+
+
+def _kept_yes_key(resident_id, purpose):
+    # The wording's version is in the key: new words are asked again at once.
+    return f"agreed:{resident_id}:{purpose}:{question(purpose).version}"
+
+
 def require(resident, purpose):
     """Raise :class:`NotAgreed` unless the resident agreed to ``purpose`` (services call it
     before they keep or use that data)."""
@@ -153,6 +176,8 @@ def _add(resident, purpose, agreed, *, channel, recorded_by, withdrawn=False):
         channel=channel,
         recorded_by=recorded_by,
     )
+    key = _kept_yes_key(resident.pk, purpose)
+    transaction.on_commit(lambda: caches["sessions"].delete(key))
     answer = "withdrew" if withdrawn else "agreed" if agreed else "declined"
     audit.record(
         resident, f"{answer}_{purpose}_data", actor=recorded_by or resident, channel=channel

@@ -23,7 +23,7 @@ def _visible_appointment(request, appointment_id):
     """The appointment if the signed-in resident may see it (see ``api.may_see``); else 404."""
     appointment = get_object_or_404(
         Appointment.objects.select_related(
-            "session__department__hospital", "session__doctor", "patient", "booked_by"
+            "session__department__hospital", "session__doctor", "patient"
         ),
         pk=appointment_id,
     )
