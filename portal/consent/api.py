@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from portal.accounts.duty import may_act_now
 from portal.audit import api as audit
 from portal.channels import Channel
+from portal.consent import grantees
 from portal.consent.models import RECORDED_BY_SOMEONE, Consent, GivenVia, Scope
 
 # How the resident said yes decides which channel the audit entry shows.
@@ -205,12 +206,17 @@ def valid_consent(resident, scope, acting_user, *, reference=""):
 
 def residents_who_allow(acting_user, scope):
     """The residents whose consent in ``scope`` names ``acting_user`` and is in force now."""
-    return get_user_model().objects.filter(pk__in=ids_of_residents_who_allow(acting_user, scope))
+    users = get_user_model().objects
+    if not grantees.holds_any(acting_user):
+        return users.none()
+    return users.filter(pk__in=ids_of_residents_who_allow(acting_user, scope))
 
 
 def ids_of_residents_who_allow(acting_user, *scopes):
     """As :func:`residents_who_allow`, for any of ``scopes``: their ids, as a subquery to
-    filter with (no query of its own)."""
+    filter with; nothing to filter for someone who holds no permission (``grantees``)."""
+    if not grantees.holds_any(acting_user):
+        return Consent.objects.none().values("resident_id")
     return (
         Consent.objects.in_force()
         .filter(grantee=acting_user, scope__in=[Scope(scope) for scope in scopes])

@@ -6,3 +6,7 @@ class ConsentConfig(AppConfig):
     name = "portal.consent"
     label = "consent"
     verbose_name = _("Consent")
+
+    def ready(self):
+        # A permission saved forgets that its grantee held none (portal/consent/grantees.py).
+        from portal.consent import grantees  # noqa: F401

@@ -176,7 +176,9 @@ def _add(resident, purpose, agreed, *, channel, recorded_by, withdrawn=False):
         channel=channel,
         recorded_by=recorded_by,
     )
+    # Forget a kept yes now, and again once committed (a page read between may keep it).
     key = _kept_yes_key(resident.pk, purpose)
+    caches["sessions"].delete(key)
     transaction.on_commit(lambda: caches["sessions"].delete(key))
     answer = "withdrew" if withdrawn else "agreed" if agreed else "declined"
     audit.record(
