@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "services.taxi",
     "services.hospital",
     "services.learning",
+    "services.applications",
     "assist",
     "wagtail_localize",
     "wagtail_localize.locales",

@@ -11,6 +11,7 @@ from portal.design import views as design_views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("media/", include("content.media_urls")),  # the pictures on content pages
     path("phone/status/", include("portal.notifications.urls")),
     # The hotline's calls and residents' texts (Twilio webhooks; a string, as below).
     path("phone/", include("assist.phone.urls")),
@@ -27,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("taxi/", include("services.taxi.urls")),
     path("hospital/", include("services.hospital.urls")),
     path("learning/", include("services.learning.urls")),
+    path("apply/", include("services.applications.urls")),
     # The human channels (a string, so the portal never imports them).
     path("help/", include("assist.urls")),
     path("", include(wagtail_urls)),
