@@ -78,7 +78,8 @@ def slip(request, appointment_id):
     appointment = _visible_appointment(request, appointment_id)
     context = _slip_context(request, appointment)
     context["just_booked"] = request.session.pop("hospital_just_booked", None) == appointment.pk
-    context["code_message"] = _how_the_code_went(appointment)
+    if context["just_booked"]:  # only the page right after booking says how the code went
+        context["code_message"] = _how_the_code_went(appointment)
     return render(request, "hospital/slip.html", context)
 
 
