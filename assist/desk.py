@@ -19,6 +19,7 @@ from assist.desk_slip import may_print
 from assist.forms import RatingForm
 from assist.models import HelpRequest, Kind, Outcome, State
 from assist.offers import offered_to
+from assist.teach import guide_of
 from portal.accounts import api as accounts
 from portal.accounts.duty import duty_of, may_act_now, set_on_duty
 from portal.accounts.phone import normalize_phone
@@ -30,6 +31,7 @@ from portal.consent.models import GivenVia, Scope
 from portal.privacy import agreements
 from portal.privacy.models import Purpose
 from portal.ratings import api as ratings
+from services.learning import api as learning
 from services.taxi import api as taxi
 
 
@@ -71,7 +73,11 @@ class CloseForm(forms.Form):
 class ConsentForm(forms.Form):
     scope = forms.ChoiceField(
         label=_("What the resident allows"),
-        choices=[(s.value, s.label) for s in (Scope.TAXI, Scope.HOSPITAL, Scope.DETAILS)],
+        choices=[
+            (s.value, s.label)
+            # learning.SCOPE: signing up for digital-skills sessions (assist.desk_learning).
+            for s in (Scope.TAXI, Scope.HOSPITAL, Scope.DETAILS, Scope(learning.SCOPE))
+        ],
         widget=forms.RadioSelect,
     )
     given_via = forms.ChoiceField(
@@ -212,6 +218,7 @@ def request_page(request, request_id):
         {
             "help_request": help_request,
             "holding": holding,
+            "guide": guide_of(help_request),
             "events": help_request.events.select_related("actor"),
             "forms": forms_,
             "error": error,

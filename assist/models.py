@@ -20,6 +20,8 @@ class Kind(models.TextChoices):
     BOOKING_REFUSED = "booking_refused", _("A booking could not be made")
     WALK_IN = "walk_in", _("At the counter")
     FOLLOW_UP = "follow_up", _("Follow up a poor rating")
+    # A resident read a guide and asked a person to teach them (assist.teach).
+    TEACH_ME = "teach_me", _("Teach me")
 
 
 class Topic(models.TextChoices):
@@ -247,6 +249,8 @@ class InboundText(models.Model):
         HELP = "help", _("A person, please")
         STOP = "stop", _("No more messages")
         START = "start", _("Messages again")
+        CLASS = "class", _("Digital-skills classes")
+        DROP_CLASS = "drop_class", _("Cancel a place in a class")
         ANSWER = "answer", _("An answer to a question")
         UNKNOWN = "unknown", _("Not understood")
 
@@ -288,6 +292,8 @@ class TextQuestion(models.Model):
     class What(models.TextChoices):
         TAXI_NOW = "taxi_now", _("A taxi from home now?")
         RATING = "rating", _("How satisfied were you?")
+        CLASS = "class", _("Which class to sign up for?")
+        DROP_CLASS = "drop_class", _("Which place in a class to cancel?")
 
     resident = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -298,6 +304,9 @@ class TextQuestion(models.Model):
     what = models.CharField(_("question"), max_length=10, choices=What.choices)
     # What the question is about, as a reference ("request:42" for a rating), if anything.
     about = models.CharField(_("about"), max_length=40, blank=True)
+    # What each digit picks, in the order the question listed them (class sessions' ids), so
+    # the answer means what the resident read even if the list has changed since.
+    listed = models.JSONField(_("listed"), default=list, blank=True)
     asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
     expires_at = models.DateTimeField(_("runs out at"))
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)

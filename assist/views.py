@@ -77,8 +77,7 @@ def request_page(request, request_id):
         "assist/request.html",
         {
             "help_request": help_request,
-            "on_duty": len(people_on_duty()),
-            "desk_opens": _desk_opens(help_request),
+            **what_happens_next(),
             "rating": rating,
             "form": form,
             "done": api.done_for(help_request),
@@ -86,8 +85,10 @@ def request_page(request, request_id):
     )
 
 
-def _desk_opens(help_request):
-    """When the desk opens next, if it is closed now (None while it is open)."""
+def what_happens_next():
+    """What a waiting request's page says will happen, true now: when the desk opens if it is
+    closed (``desk_opens``, None while open), else how many people are on duty (``on_duty``).
+    For ``assist/_what_happens_next.html``; the teach-me pages (assist.teach) say it too."""
     now = timezone.now()
     opens = next_open(now)
-    return opens if opens > now else None
+    return {"desk_opens": opens if opens > now else None, "on_duty": len(people_on_duty())}

@@ -7,7 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from assist import desk, desk_closing, desk_hospital, desk_slip
+from assist import desk, desk_closing, desk_hospital, desk_learning, desk_slip
 from assist.models import CalendarDay
 from assist.supervision import panels as supervision_panels
 from assist.supervision import views as supervision_views
@@ -34,6 +34,17 @@ def desk_urls():
             name="assist_desk_hospital",
         ),
         path(
+            "desk/<int:request_id>/learning/",
+            desk_learning.sessions_for_request,
+            name="assist_desk_learning",
+        ),
+        path("desk/teaching/", desk_learning.teaching, name="assist_desk_teaching"),
+        path(
+            "desk/teaching/<int:session_id>/",
+            desk_learning.teaching_session,
+            name="assist_desk_teaching_session",
+        ),
+        path(
             "desk/<int:request_id>/close-account/",
             desk_closing.close_account,
             name="assist_desk_close_account",
@@ -49,6 +60,17 @@ class DeskMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def desk_menu_item():
     return DeskMenuItem(_("Help desk"), reverse("assist_desk"), icon_name="help", order=50)
+
+
+@hooks.register("register_admin_menu_item")
+def teaching_menu_item():
+    # Volunteers who teach write down who came and their hours (assist.desk_learning).
+    return DeskMenuItem(
+        _("Teaching digital skills"),
+        reverse("assist_desk_teaching"),
+        icon_name="doc-full",
+        order=51,
+    )
 
 
 class CalendarDayViewSet(SnippetViewSet):

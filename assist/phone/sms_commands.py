@@ -3,9 +3,11 @@
 A resident with a basic phone texts one word, in Chinese or English: 打车 / TAXI (a taxi from
 home now, after a yes-or-no question), 取消 / CANCEL (the taxi), 状态 / STATUS (the taxi, or
 the next hospital visit), 帮助 / 人工 / HELP (a person calls back), 退订 / TD / STOP (no more
-messages but sign-in codes) and 订阅 / START (undo that). A reply of one digit answers the
-newest open question (:class:`assist.models.TextQuestion`): a taxi's yes or no, or a rating
-of a closed request for help (:func:`ask_for_rating_by_sms`).
+messages but sign-in codes) and 订阅 / START (undo that); 课程 / CLASS and 退课 / DROP (the
+digital-skills classes at the sender's centre, :mod:`assist.phone.sms_classes`). A reply of
+one digit answers the newest open question (:class:`assist.models.TextQuestion`): a taxi's
+yes or no, a rating of a closed request for help (:func:`ask_for_rating_by_sms`), or which
+class.
 
 Everything is done through the same APIs as the web, in an acting context for the resident
 with the channel "sms", so the audit log says what was done and how. :func:`answer` handles
@@ -21,7 +23,6 @@ question or a booking they did not ask for. Health details still never go in a r
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -32,6 +33,8 @@ from assist import api
 from assist.models import InboundText, Kind, State, TextQuestion
 from assist.offers import people_on_duty
 from assist.opening import next_open
+from assist.phone import sms_classes
+from assist.phone import text_questions as questions
 from assist.phone.callers import account_for, may_become_resident, resident_with
 from content.hotline import hotline_number, when_words
 from portal.accounts.phone import normalize_phone
@@ -72,6 +75,14 @@ WORDS = {
     "unsubscribe": (Command.STOP, ENGLISH),
     "end": (Command.STOP, ENGLISH),
     "quit": (Command.STOP, ENGLISH),
+    "课程": (Command.CLASS, CHINESE),
+    "上课": (Command.CLASS, CHINESE),
+    "class": (Command.CLASS, ENGLISH),
+    "classes": (Command.CLASS, ENGLISH),
+    "退课": (Command.DROP_CLASS, CHINESE),
+    "取消课程": (Command.DROP_CLASS, CHINESE),
+    "drop": (Command.DROP_CLASS, ENGLISH),
+    "cancelclass": (Command.DROP_CLASS, ENGLISH),
     "订阅": (Command.START, CHINESE),
     "start": (Command.START, ENGLISH),
     "unstop": (Command.START, ENGLISH),
@@ -80,8 +91,6 @@ WORDS = {
 # One digit, then perhaps a comment ("4 很好"); "12" is not an answer.
 ANSWER = re.compile(r"([0-9])(?![0-9])\W*(.*)", re.DOTALL)
 TAXI_ANSWERS = {"1": True, "2": False}
-# How long a question can be answered.
-LIFETIME = {What.TAXI_NOW: timedelta(minutes=30), What.RATING: timedelta(days=7)}
 # Twilio takes up to 1600 characters in one message.
 LONGEST_BODY = 1600
 
@@ -182,7 +191,7 @@ def ask_rating_by_sms(resident, subject, question, *, purpose, related=None):
         message = notify.send_to_resident(resident, question, purpose=purpose, related=related)
         if message is None or message.status == Status.CANCELLED:
             return None
-        return _ask(resident, What.RATING, about=subject)
+        return questions.ask(resident, What.RATING, about=subject)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,6 +253,8 @@ def _do(parsed, number, resident, language):
         Command.CANCEL: _cancel,
         Command.STATUS: _status,
         Command.HELP: _help,
+        Command.CLASS: sms_classes.list_classes,
+        Command.DROP_CLASS: sms_classes.list_places,
     }.get(parsed.command)
     if handle is not None:
         return resident, handle(resident)
@@ -293,7 +304,7 @@ def _ask_taxi(resident):
             "You already have a taxi booked. Text STATUS to see where it is, or CANCEL to "
             "cancel it."
         )
-    _ask(resident, What.TAXI_NOW)
+    questions.ask(resident, What.TAXI_NOW)
     if not agreements.has_agreed(resident, DataPurpose.TAXI):
         # The first taxi: the one question comes first, and the same reply answers both.
         return _(
@@ -339,8 +350,12 @@ def _book_taxi(resident, question):
 def _cancel(resident):
     ride = taxi.active_ride(resident)
     if ride is None:
-        question = _open_question(resident)
-        if question is not None and question.what == What.TAXI_NOW and _claim(question, "2"):
+        question = questions.open_question(resident)
+        if (
+            question is not None
+            and question.what == What.TAXI_NOW
+            and questions.claim(question, "2")
+        ):
             return _("All right: no taxi was booked.")
         return _("You have no taxi booked, so there is nothing to cancel.")
     try:
@@ -444,41 +459,12 @@ def _when_called(request):
 # -- questions and answers ---------------------------------------------------------------------
 
 
-def _ask(resident, what, about=""):
-    """A new question for ``resident``; it ends any still open (only the newest is answered)."""
-    now = timezone.now()
-    TextQuestion.objects.filter(
-        resident=resident, answered_at__isnull=True, expires_at__gt=now
-    ).update(expires_at=now)
-    return TextQuestion.objects.create(
-        resident=resident, what=what, about=about, asked_at=now, expires_at=now + LIFETIME[what]
-    )
-
-
-def _open_question(resident):
-    return (
-        TextQuestion.objects.filter(
-            resident=resident, answered_at__isnull=True, expires_at__gt=timezone.now()
-        )
-        .order_by("-asked_at", "-pk")
-        .first()
-    )
-
-
-def _claim(question, digit):
-    """Answer ``question`` with ``digit``: True for exactly one of any number of answers
-    arriving at once (one conditional update), False when it was answered already."""
-    return bool(
-        TextQuestion.objects.filter(pk=question.pk, answered_at__isnull=True).update(
-            answered_at=timezone.now(), answer=digit
-        )
-    )
-
-
 def _answer(resident, parsed):
     """A digit (or anything not understood) from a resident: the newest open question's
     answer, a reminder of the question's choices, or the list of commands."""
-    question = _open_question(resident)
+    question = questions.open_question(resident)
+    if question is not None and question.what in sms_classes.QUESTIONS:
+        return sms_classes.answer(resident, question, parsed)
     if parsed.command != Command.ANSWER:
         if question is not None and question.what == What.TAXI_NOW:
             return _("Reply 1 for yes, 2 for no.")
@@ -490,7 +476,7 @@ def _answer(resident, parsed):
     if question.what == What.TAXI_NOW:
         if parsed.digit not in TAXI_ANSWERS:
             return _("Reply 1 for yes, 2 for no.")
-        if not _claim(question, parsed.digit):
+        if not questions.claim(question, parsed.digit):
             return _commands()
         if TAXI_ANSWERS[parsed.digit]:
             return _book_taxi(resident, question)
@@ -501,7 +487,7 @@ def _answer(resident, parsed):
 def _rate(resident, question, parsed):
     if parsed.digit not in {str(level) for level in Level.values}:
         return _("Reply with one number: 5 very satisfied to 1 very dissatisfied.")
-    if not _claim(question, parsed.digit):
+    if not questions.claim(question, parsed.digit):
         return _commands()
     level = Level(int(parsed.digit))
     try:
