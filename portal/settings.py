@@ -291,6 +291,8 @@ CELERY_BEAT_SCHEDULE = {
     # Reminders the day before (the task itself keeps to daytime hours), and missed visits.
     "hospital-reminders": {"task": "hospital.send_reminders", "schedule": 15 * 60.0},
     "hospital-mark-missed": {"task": "hospital.mark_missed", "schedule": 15 * 60.0},
+    # Learning sessions: reminders the day before (the task itself keeps to daytime hours).
+    "learning-reminders": {"task": "learning.send_reminders", "schedule": 15 * 60.0},
     # One-time codes: wipe what ran out unsent, forget old sign-in code records.
     "forget-expired-secrets": {"task": "notifications.forget_expired_secrets", "schedule": 60.0},
     "forget-old-signin-codes": {"task": "accounts.forget_old_codes", "schedule": 3600.0},

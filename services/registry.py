@@ -33,7 +33,11 @@ def service_url(key):
 
 # Each service's demo data, as the dotted path of a function that builds it and returns a
 # line to print (``seed_demo`` calls them after the pages and the demo people exist).
-DEMO_DATA = ["services.hospital.demo.build_hospital_demo"]
+DEMO_DATA = [
+    "services.hospital.demo.build_hospital_demo",
+    "services.learning.demo.build_learning_demo",
+    "services.applications.demo.build_application_demo",
+]
 
 
 def build_service_demos():
