@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.acting import Acting
+from portal.channels import Channel
 from portal.consent.api import ConsentRequired
 from portal.consent.models import Scope
 from services.learning import telling
@@ -162,7 +163,7 @@ def sign_up(acting, session, *, now=None):
     needs the resident's consent in :data:`SCOPE` (raises ``ConsentRequired`` before anything
     is written). The context is kept on the place and in a ``signed_up_for_learning`` audit
     entry. The resident is texted, in their language, what is true now: their place, or their
-    number on the waiting list.
+    number on the waiting list (unless they signed up by text: the reply to it says so).
 
     Raises :class:`SessionStarted` (it has started or is over) or :class:`SessionCancelled`,
     with nothing written.
@@ -199,7 +200,8 @@ def sign_up(acting, session, *, now=None):
             place=place.pk,
             topic=locked.topic,
         )
-        telling.tell_signed_up(place, place.number_in_line)
+        if not _answered_by_text(acting):
+            telling.tell_signed_up(place, place.number_in_line)
     return place
 
 
@@ -227,11 +229,18 @@ def cancel(acting, place, *, now=None):
             current.cancelled_at = now
             current.save(update_fields=["state", "cancelled_at", "updated_at"])
             acting.record("cancelled_learning_place", place=current.pk, topic=session.topic)
-            telling.tell_cancelled(current)
+            if not _answered_by_text(acting):
+                telling.tell_cancelled(current)
             if was_booked and session.cancelled_at is None:
                 _fill_free_places(session)
     _copy(current, place)
     return place
+
+
+def _answered_by_text(acting):
+    # A resident who texted for themselves reads the answer in the reply to their text: a
+    # second text saying the same would be one too many.
+    return acting.channel == Channel.SMS and acting.user == acting.resident
 
 
 def _fill_free_places(session):

@@ -11,6 +11,7 @@ from assist.phone.sms_commands import Command, Parsed, parse
 from portal.acting import Acting
 from portal.audit.models import AuditEntry
 from portal.notifications.backends import backend_for, memory
+from portal.notifications.models import Message
 from services.learning import api as learning
 from services.learning.models import Place, Session
 from tests.conftest import SHANGHAI
@@ -124,6 +125,8 @@ def test_class_lists_the_next_sessions_and_a_number_books_a_place(
     )
     assert reply.startswith("Booked: you have a place. Calling a taxi")
     assert reply.endswith("If you cannot come, text DROP.")
+    # The reply is the confirmation: no second text saying the same.
+    assert not Message.objects.filter(recipient=RESIDENT).exists()
     entry = AuditEntry.objects.get(resident=english, action="signed_up_for_learning")
     assert (entry.channel, entry.actor) == ("sms", english)
     assert InboundText.objects.filter(command=Command.CLASS).count() == 1

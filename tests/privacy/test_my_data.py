@@ -29,6 +29,8 @@ from portal.privacy import my_data
 from portal.ratings.models import Rating
 from services.hospital import api as hospital
 from services.hospital.models import Appointment, Department, Hospital, PatientIdentity, Session
+from services.learning import api as learning
+from services.learning.models import Session as LearningSession
 from services.taxi.models import Ride
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +113,16 @@ def everything(resident, counter_staff, volunteer, neighbour):
         resident=resident, subject=request.reference, level=5, channel=Channel.WEB
     )
     journeys.started(resident, "taxi")
+    lesson = LearningSession.objects.create(
+        centre=resident.street.centre,
+        topic="taxi",
+        starts_at=timezone.now() + datetime.timedelta(days=2),
+        ends_at=timezone.now() + datetime.timedelta(days=2, hours=1),
+        capacity=5,
+    )
+    learning.sign_up(Acting.by_resident(resident), lesson)
+    learning.remember_practice(resident, "taxi")
+    learning.record_teaching(lesson, resident, 1)
     consent_api.grant(resident, Scope.TAXI, grantee=volunteer, given_via=GivenVia.WEB)
     consent_api.grant(neighbour, Scope.TAXI, grantee=resident, given_via=GivenVia.WEB)
     Message.objects.create(
