@@ -34,11 +34,16 @@ def _guess_wrong(client, times, **where):
     return responses[-1]
 
 
-def test_axes_checks_first_then_the_model_backend_residents_sign_in_with():
+def test_axes_checks_first_then_the_model_backend_and_residents_sessions_check_no_password():
     assert settings.AUTHENTICATION_BACKENDS == [
         "axes.backends.AxesBackend",
         "django.contrib.auth.backends.ModelBackend",
+        "portal.accounts.resident_backend.ResidentBackend",
     ]
+    # The residents' backend only restores sessions: it never accepts a password.
+    from portal.accounts.resident_backend import ResidentBackend
+
+    assert ResidentBackend().authenticate(None, username="staff", password=RIGHT) is None
 
 
 def test_five_wrong_passwords_pause_that_name_from_that_address(client):
