@@ -503,5 +503,5 @@ def _rate(resident, question, parsed):
 def _commands():
     return _(
         "Text TAXI for a taxi from home, STATUS, CANCEL, HELP for a person to call you, "
-        "STOP for no more messages."
+        "CLASS for digital-skills classes, STOP for no more messages."
     )

@@ -648,6 +648,7 @@ def test_a_digit_with_no_question_gets_the_commands(text, english, friday):
 
 def test_anything_else_gets_the_commands(text, english, friday):
     assert text("what can I do?").startswith("Text TAXI for a taxi from home")
+    assert "CLASS for digital-skills classes" in text("what can I do?")
 
 
 # ---------------------------------------------------------------------------------------------
