@@ -131,12 +131,16 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "portal.design.csp.StyleHashesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # /practice/... : the rest of the path is the page; before the language is read from it.
+    "portal.practice.middleware.PracticePathMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.accounts.staff_security.StaffSecurityMiddleware",
+    # A practice page runs as a made-up resident, in its own session, and keeps nothing.
+    "portal.practice.middleware.PracticeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.private_pages.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -78,9 +78,13 @@ def icon(name):
 @lru_cache(maxsize=4096)
 def _translated(path, code):
     """``path`` in language ``code``: the URL patterns alone decide, so it is worked out once."""
-    from django.urls import translate_url
+    from django.urls import get_script_prefix, translate_url
 
-    return translate_url(path, code)
+    # Under a script prefix (a practice page, portal.practice) the page's own path follows it.
+    prefix = get_script_prefix()
+    inner = path[len(prefix) - 1 :] if path.startswith(prefix) else path
+    translated = translate_url(inner, code)
+    return path if translated == inner else translated
 
 
 @register.simple_tag(takes_context=True)

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from portal.practice.state import practising
+
 DEFAULT_PROVIDER = "services.hospital.providers.builtin.BuiltInProvider"
 
 # What a hospital's ``provider`` field may name; empty means the HOSPITAL_PROVIDER setting.
@@ -63,6 +65,8 @@ class BookingProvider:
 
 def get_provider(hospital=None):
     """The provider for ``hospital``: its own choice, else the ``HOSPITAL_PROVIDER`` setting."""
+    if practising():  # a practice run (portal.practice) asks no hospital: the portal's count
+        return import_string(NAMED_PROVIDERS["builtin"])()
     choice = getattr(hospital, "provider", "") or ""
     path = NAMED_PROVIDERS.get(choice) or (
         getattr(settings, "HOSPITAL_PROVIDER", DEFAULT_PROVIDER) or DEFAULT_PROVIDER
