@@ -299,6 +299,8 @@ def test_the_banner_says_it_in_chinese(client, chinese, dispatch, clock):
     assert '<a href="/">结束练习</a>' in html
     # The language link goes to the same practice page in English.
     assert 'href="/practice/en/taxi/"' in html
+    # Signed out, the made-up resident offers no "sign out": the banner is the way out.
+    assert "/signout/" not in html and "/signin/" not in html
 
 
 def test_a_practice_appointment_is_gone_afterwards(client, clinic, hospital_server):
