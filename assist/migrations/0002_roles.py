@@ -6,7 +6,8 @@ from django.db import migrations
 def add_to_roles(apps, schema_editor):
     from portal.accounts.roles import ensure_roles
 
-    ensure_roles(apps)
+    # Not strict: roles added later name permissions of apps not migrated yet here.
+    ensure_roles(apps, strict=False)
 
 
 class Migration(migrations.Migration):

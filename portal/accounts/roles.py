@@ -60,6 +60,8 @@ HOSPITAL_EDITING = tuple(
     for action in ("add", "change", "delete", "view")
 )
 ADMIN = (("wagtailadmin", "access_admin"),)
+# Counter staff and supervisors plan the centres' digital-skills sessions.
+LEARNING_PLANNING = tuple(("learning", f"{action}_session") for action in ("add", "change", "view"))
 DESK = (
     # Counter staff help residents who did not get a code, so they see the outbox.
     ("notifications", "view_message"),
@@ -108,7 +110,12 @@ ROLES = (
     RoleGroup(
         Role.COUNTER,
         "Counter staff",
-        ADMIN + DESK + ACTING + (("accounts", "serve_at_counter"),) + HOSPITAL_LOOKING,
+        ADMIN
+        + DESK
+        + ACTING
+        + (("accounts", "serve_at_counter"),)
+        + HOSPITAL_LOOKING
+        + LEARNING_PLANNING,
         marker=SERVE_AT_COUNTER,
     ),
     RoleGroup(
@@ -119,7 +126,8 @@ ROLES = (
         + ACTING
         + DUTIES
         + (("accounts", "supervise"), ("audit", "view_auditentry"))
-        + HOSPITAL_LOOKING,
+        + HOSPITAL_LOOKING
+        + LEARNING_PLANNING,
         marker=SUPERVISE,
     ),
     RoleGroup(

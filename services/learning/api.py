@@ -237,6 +237,18 @@ def cancel(acting, place, *, now=None):
     return place
 
 
+def session_saved(session):
+    """After staff changed ``session`` (more places, say): book the free places for those
+    waiting, in order, and text each; return those moved up."""
+    with transaction.atomic():
+        return _fill_free_places(_locked(session.pk))
+
+
+def places_taken(session):
+    """How many places of ``session`` are booked (or were attended)."""
+    return Place.objects.filter(session=session, state__in=TAKING_A_PLACE).count()
+
+
 def _answered_by_text(acting):
     # A resident who texted for themselves reads the answer in the reply to their text: a
     # second text saying the same would be one too many.
