@@ -84,3 +84,53 @@ def alt_text_problem(alt):
     if re.search(r"\.(jpe?g|png|gif|webp|svg)$|^(img|image|dsc)[_-]?\d+", alt, re.IGNORECASE):
         return _("The description looks like a file name. Say what the image shows.")
     return None
+
+
+# A guide's step: one line of a phone screen, read at a glance (elder-ux.md: Chinese lines of
+# about 20 to 40 characters). English runs about three letters to a Chinese character.
+STEP_MAX_CJK = 40
+STEP_MAX_LATIN = 120
+# "If it goes wrong": two short sentences at most.
+IF_WRONG_MAX_CJK = 80
+IF_WRONG_MAX_LATIN = 240
+# One picture a step, scrolled through on a phone: past ten, split the guide in two.
+GUIDE_MAX_STEPS = 10
+
+
+def guide_step_problem(text):
+    """Why a guide's step sentence is too long to read at a glance, or ``None``."""
+    count, letters = _lengths(text)
+    if count > STEP_MAX_CJK:
+        return _(
+            "Keep a step to %(max)d Chinese characters or fewer (now %(count)d). "
+            "Say one thing to do; put the rest in the next step."
+        ) % {"max": STEP_MAX_CJK, "count": count}
+    if letters > STEP_MAX_LATIN:
+        return _(
+            "Keep a step to %(max)d letters or fewer (now %(count)d). "
+            "Say one thing to do; put the rest in the next step."
+        ) % {"max": STEP_MAX_LATIN, "count": letters}
+    return None
+
+
+def if_wrong_problem(text):
+    """Why a step's "if it goes wrong" is too long, or ``None``."""
+    count, letters = _lengths(text)
+    if count > IF_WRONG_MAX_CJK:
+        return _(
+            'Keep "if it goes wrong" to %(max)d Chinese characters or fewer (now %(count)d).'
+        ) % {"max": IF_WRONG_MAX_CJK, "count": count}
+    if letters > IF_WRONG_MAX_LATIN:
+        return _('Keep "if it goes wrong" to %(max)d letters or fewer (now %(count)d).') % {
+            "max": IF_WRONG_MAX_LATIN,
+            "count": letters,
+        }
+    return None
+
+
+def _lengths(text):
+    """Chinese characters; and for text in Latin letters, its length (Chinese text is held to
+    the Chinese limit alone: its punctuation is no reason to refuse it)."""
+    text = (text or "").strip()
+    count = cjk_count(text)
+    return count, 0 if count else len(text)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import Locale, Page, Site
 
+from content import demo_guides
 from content.models import (
     CommunityCentre,
     HelpBarSettings,
@@ -458,10 +459,14 @@ def build_demo(stdout=None):
         ]
         load_shanghai(centres=dict(zip(CENTRE_STREETS, centres, strict=True)))
         home = _home(zh)
+        guide_index, guides = demo_guides.build_guides(home, _child)
         index = _child(home, ServiceIndexPage, SERVICE_INDEX["slug"], SERVICE_INDEX[ZH])
         services = {
             spec["slug"]: _child(
-                index, ServicePage, spec["slug"], _service_fields(spec, ZH, hotline, centres)
+                index,
+                ServicePage,
+                spec["slug"],
+                _service_fields(spec, ZH, hotline, centres, guides),
             )
             for spec in SERVICES
         }
@@ -471,7 +476,9 @@ def build_demo(stdout=None):
         }
         _set_tiles(home, ZH, services, help_pages)
         privacy = _child(home, PrivacyNoticePage, "privacy", PRIVACY[ZH])
-        _translate_tree(home, index, services, help_pages, hotline, centres, en)
+        _translate_tree(
+            home, index, services, help_pages, hotline, centres, en, (guide_index, guides)
+        )
         _translation(privacy, en, PRIVACY[EN])
         settings = HelpBarSettings.for_site(Site.objects.get(is_default_site=True))
         settings.hotline = hotline
@@ -545,12 +552,14 @@ def _set_fields(page, fields):
         setattr(page, field, value)
 
 
-def _service_fields(spec, lang, hotline, centres):
+def _service_fields(spec, lang, hotline, centres, guides):
     text = spec[lang]
     return {
         "title": text["title"],
         "summary": text["summary"],
         "service": spec["service"],
+        # Guides in the page's language (every demo service page has one).
+        "guide": guides[demo_guides.SERVICE_GUIDES[spec["slug"]]],
         "steps": [("step", step) for step in text["steps"]],
         "what_to_bring": [("item", item) for item in text["bring"]],
         "offline_ways": [
@@ -612,13 +621,16 @@ def _set_tiles(home, lang, services, help_pages):
     home.save_revision().publish()
 
 
-def _translate_tree(home, index, services, help_pages, hotline, centres, en):
+def _translate_tree(home, index, services, help_pages, hotline, centres, en, guides):
     """English copies made with Wagtail's translation copy, then given English text."""
     home_en = _translation(home, en, HOME[EN])
     _set_tiles(home_en, EN, services, help_pages)
+    guides_en = demo_guides.translate_guides(*guides, en, _translation)
     _translation(index, en, SERVICE_INDEX[EN])
     for spec in SERVICES:
-        _translation(services[spec["slug"]], en, _service_fields(spec, EN, hotline, centres))
+        _translation(
+            services[spec["slug"]], en, _service_fields(spec, EN, hotline, centres, guides_en)
+        )
     for spec in HELP_PAGES:
         _translation(help_pages[spec["slug"]], en, _help_fields(spec, EN))
 

@@ -13,7 +13,7 @@ from wagtail.search import index
 from content.blocks import AtCentreBlock, BodyBlock, ByPhoneBlock, TileBlock
 from content.checks import summary_problem
 from portal.ratings import results as rating_results
-from services.registry import SERVICE_CHOICES, service_url
+from services.registry import SERVICE_CHOICES, practice_url, service_url
 
 # The page title's label, in a context of its own: the bare msgid "title" is also a doctor's
 # title (职称) in this project's translations, which would label every page's title 职称.
@@ -62,7 +62,12 @@ class HomePage(Page):
 
     content_panels = [TITLE_PANEL, FieldPanel("intro"), FieldPanel("tiles")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["content.ServiceIndexPage", "content.HelpPage", "content.PrivacyNoticePage"]
+    subpage_types = [
+        "content.ServiceIndexPage",
+        "content.HelpPage",
+        "content.PrivacyNoticePage",
+        "content.GuideIndexPage",
+    ]
     template = "content/home_page.html"
 
     class Meta:
@@ -75,6 +80,9 @@ class HomePage(Page):
             for tile in self.tiles
             if tile.value.url()
         ]
+        from content.models.guides import guides_index_for
+
+        context["guides_index"] = guides_index_for(self)
         return context
 
 
@@ -127,6 +135,15 @@ class ServicePage(SummaryMixin, Page):
         verbose_name=_("more detail"),
         help_text=_("Optional. More detail."),
     )
+    guide = models.ForeignKey(
+        "content.GuidePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("step-by-step guide"),
+        help_text=_("Optional. The guide with pictures that shows how to do it."),
+    )
     what_we_changed = models.TextField(
         _("what we changed"),
         max_length=300,
@@ -141,6 +158,7 @@ class ServicePage(SummaryMixin, Page):
         TITLE_PANEL,
         FieldPanel("summary"),
         FieldPanel("service"),
+        FieldPanel("guide"),
         FieldPanel("steps"),
         FieldPanel("what_to_bring"),
         FieldPanel("offline_ways"),
@@ -171,6 +189,19 @@ class ServicePage(SummaryMixin, Page):
 
     def start_url(self):
         return service_url(self.service) if self.service else None
+
+    def practice_url(self):
+        """Where to try the built-in service with nothing sent or booked, or ``None``."""
+        return practice_url(self.service) if self.service else None
+
+    def guide_for_reader(self):
+        """The guide in this page's language (the chosen one if it has no translation yet),
+        or ``None`` when there is none or it is not published."""
+        guide = self.guide
+        if guide is None:
+            return None
+        guide = guide.get_translation_or_none(self.locale) or guide
+        return guide if guide.live else None
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
