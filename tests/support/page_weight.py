@@ -31,6 +31,8 @@ PAGE_TYPES = {
     "service page": ("/services/taxi/", "/en/services/taxi/"),
     "help page": ("/ask-a-person/", "/en/ask-a-person/"),
     "help page (centres)": ("/centres/", "/en/centres/"),
+    "guide page": ("/guides/call-a-taxi/", "/en/guides/call-a-taxi/"),
+    "practice (taxi)": ("/practice/taxi/", "/practice/en/taxi/"),
     "display form": ("/display/", "/en/display/"),
     "404": ("/no-such-page/", "/en/no-such-page/"),
 }
