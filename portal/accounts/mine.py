@@ -17,6 +17,8 @@ MINE = [
     ("taxi:rides", _("My taxi rides")),
     ("hospital:appointments", _("My hospital appointments")),
     ("assist:my_requests", _("My requests for help")),
+    ("learning:mine", _("My sessions")),
+    ("learning:learned", _("What I have learned")),
     ("profile", _("My details")),
     ("family", _("Family members who can help me")),
     ("my_information", _("Who has seen or used your information")),

@@ -294,6 +294,9 @@ def test_the_home_page_links_to_the_guides(client, home, index):
     assert link["href"] == index
     listed = _main(client.get(index)).select("ul a")
     assert len(listed) == len(GUIDES)
+    # Beside the guides: sessions at the centres, with a person.
+    sessions = _main(client.get(index)).select_one("a[data-sessions-link]")
+    assert sessions["href"] == index.replace("guides/", "learning/")
 
 
 def test_building_the_demo_again_adds_no_copies():
