@@ -18,8 +18,12 @@ COOKIE_AGE = 365 * 24 * 3600
 
 
 def display_for(request):
-    """The resident's text size and contrast: from the profile when signed in, else cookies."""
-    user = getattr(request, "user", None)
+    """The resident's text size and contrast: from the profile when signed in, else cookies.
+
+    On a practice page (``portal.practice``) the made-up resident is signed in: the real
+    person's choice is used, theirs or the cookies'."""
+    practice = getattr(request, "practice", None)
+    user = practice.real_resident if practice else getattr(request, "user", None)
     if user is not None and user.is_authenticated and hasattr(user, "text_size"):
         return {"size": user.text_size, "contrast": user.contrast}
     size = request.COOKIES.get(SIZE_COOKIE)

@@ -37,7 +37,10 @@ def page(response, status=200):
     assert response.status_code == status, response.status_code
     html = response.content.decode()
     assert BANNER in html
-    assert html.index("data-practice-banner") < html.index('<header class="site-header">')
+    # First in the page, below the help bar (which stays where it is on every page).
+    main = html.index('<main id="main"')
+    assert html.index('id="help-bar"') < main < html.index("data-practice-banner")
+    assert html.index("data-practice-banner") < html.index("<h1", main)
     assert "You are practising as Li Guifang, a made-up resident" in html
     return html
 
@@ -313,10 +316,10 @@ def test_a_practice_appointment_is_gone_afterwards(client, clinic, hospital_serv
 
 def test_the_help_bar_kept_for_every_page_has_real_addresses(client, dispatch, clock):
     """Made first on a practice page, the help bar (kept for every page) still leads out."""
-    page(client.get("/practice/taxi/"))
-    html = client.get("/").content.decode()
-    assert re.search(r'class="button button-secondary help-button" href="/help/"', html)
-    assert 'href="/practice/' not in html.replace('href="/practice/taxi/"', "")
+    page(client.get(TAXI))
+    html = client.get("/en/").content.decode()
+    assert re.search(r'class="button button-secondary help-button" href="/en/help/"', html)
+    assert 'href="/practice/' not in html.replace('href="/practice/en/taxi/"', "")
 
 
 def test_practice_does_not_hide_a_residents_real_start(signed_in, resident, dispatch, clock):
@@ -350,3 +353,13 @@ def test_a_second_tap_on_a_practice_confirm_says_the_practice_is_over(client, cl
     [key] = practice["hospital_done"]
     html = page(client.post(HOSPITAL + "confirm/", {"key": key}), status=410)
     assert "This practice has ended" in html
+
+
+def test_practice_keeps_the_text_size_and_contrast_chosen(client, dispatch, clock):
+    """The made-up resident has no display choice of their own: the person's is used."""
+    client.cookies["text_size"] = "large"
+    client.cookies["contrast"] = "high"
+    html = page(client.get(TAXI))
+    assert '<html lang="en" class="size-large contrast-high">' in html
+    # And no "Mine" for the made-up resident: the banner's way out is the one.
+    assert 'href="/practice/en/my/"' not in html
