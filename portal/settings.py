@@ -333,6 +333,8 @@ KEEP_JOURNEY_DAYS = env_int("KEEP_JOURNEY_DAYS", 365, minimum=1)
 KEEP_MESSAGES_DAYS = env_int("KEEP_MESSAGES_DAYS", 180, minimum=1)  # texts and calls, in and out
 KEEP_AUDIT_DAYS = env_int("KEEP_AUDIT_DAYS", 1095, minimum=1)
 KEEP_APPOINTMENTS_DAYS = env_int("KEEP_APPOINTMENTS_DAYS", 365, minimum=1)  # after the visit day
+# The answers to an application (services.applications), after it was decided.
+APPLICATIONS_KEEP_DAYS = env_int("APPLICATIONS_KEEP_DAYS", 365, minimum=1)
 KEEP_SIGNIN_CODES_DAYS = env_int("KEEP_SIGNIN_CODES_DAYS", 1, minimum=1)
 ACCOUNT_CLOSING_DAYS = env_int("ACCOUNT_CLOSING_DAYS", 7, minimum=1)  # to change one's mind
 # (ASSIST_KEEP_DAYS, above, is the help requests' keep time.) Rows per batch: each batch is one

@@ -91,7 +91,8 @@ class ServiceIndexPage(SummaryMixin, Page):
 
     content_panels = [TITLE_PANEL, FieldPanel("summary")]
     parent_page_types = ["content.HomePage"]
-    subpage_types = ["content.ServicePage"]
+    # Services editors publish themselves are application pages (services.applications).
+    subpage_types = ["content.ServicePage", "applications.ApplicationPage"]
     template = "content/service_index_page.html"
 
     class Meta:

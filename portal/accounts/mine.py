@@ -16,6 +16,7 @@ from portal.consent.models import Scope
 MINE = [
     ("taxi:rides", _("My taxi rides")),
     ("hospital:appointments", _("My hospital appointments")),
+    ("applications:mine", _("My applications")),
     ("assist:my_requests", _("My requests for help")),
     ("learning:mine", _("My sessions")),
     ("learning:learned", _("What I have learned")),

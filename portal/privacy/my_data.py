@@ -77,6 +77,7 @@ NOT_ABOUT_RESIDENTS = {
     "assist.Summary": "texts to staff on duty about the queue",
     "otp_totp": "staff's authenticator apps; residents sign in with codes",
     "content": "editors' pages",
+    "applications.ApplicationPage": "editors' pages (the applications themselves are exported)",
     "wagtailcore": "editors' pages, revisions and workflow",
     "wagtailadmin": "editors' editing sessions",
     "wagtailusers": "staff's admin preferences",

@@ -27,6 +27,8 @@ from portal.journeys import api as journeys
 from portal.notifications.models import Message, Purpose
 from portal.privacy import my_data
 from portal.ratings.models import Rating
+from services.applications import api as applications
+from services.applications.models import ApplicationPage
 from services.hospital import api as hospital
 from services.hospital.models import Appointment, Department, Hospital, PatientIdentity, Session
 from services.learning import api as learning
@@ -123,6 +125,17 @@ def everything(resident, counter_staff, volunteer, neighbour):
     learning.sign_up(Acting.by_resident(resident), lesson)
     learning.remember_practice(resident, "taxi")
     learning.record_teaching(lesson, resident, 1)
+    meals = ApplicationPage.objects.get(slug="meal-delivery", locale__language_code="zh-hans")
+    applications.apply(
+        Acting.by_resident(resident),
+        meals,
+        {
+            "meal": "canteen",
+            "special_diet": "no",
+            "start": "2099-01-01",
+            "contact_phone": "13800000001",
+        },
+    )
     consent_api.grant(resident, Scope.TAXI, grantee=volunteer, given_via=GivenVia.WEB)
     consent_api.grant(neighbour, Scope.TAXI, grantee=resident, given_via=GivenVia.WEB)
     Message.objects.create(

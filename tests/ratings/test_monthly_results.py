@@ -71,7 +71,7 @@ def test_the_month_is_published_once_from_its_day(october, at, settings, demo_si
     at(2026, 11, 2, 23, 0)
     assert results.publish_due() == []
     at(2026, 11, 3, 0, 30)
-    assert results.publish_due() == ["assist", "hospital", "taxi"]
+    assert results.publish_due() == ["applications", "assist", "hospital", "taxi"]
     assert results.publish_due() == []
     published = MonthlyResult.objects.get(service="taxi")
     assert (str(published.month), published.total) == ("2026-10-01", 7)
