@@ -228,6 +228,8 @@ def test_a_signed_in_resident_practises_as_the_made_up_resident(signed_in, dispa
     html = page(signed_in.get(TAXI))
     assert "A taxi comes to Flat 301, No. 3, Lane 12, Xingfu Li" in html  # the made-up home...
     assert HOME not in html  # ...not hers
+    # Her header still says she is signed in: "Sign out" signs her out, for real.
+    assert 'action="/practice/en/signout/"' in html and "/signin/" not in html
 
 
 def test_the_remember_button_is_for_a_signed_in_resident_once_it_exists(
@@ -302,8 +304,8 @@ def test_the_banner_says_it_in_chinese(client, chinese, dispatch, clock):
     assert '<a href="/">结束练习</a>' in html
     # The language link goes to the same practice page in English.
     assert 'href="/practice/en/taxi/"' in html
-    # Signed out, the made-up resident offers no "sign out": the banner is the way out.
-    assert "/signout/" not in html and "/signin/" not in html
+    # Signed out, the header offers to sign in (the real page), never the made-up one's sign-out.
+    assert "/signout/" not in html and 'href="/practice/signin/?next=' in html
 
 
 def test_a_practice_appointment_is_gone_afterwards(client, clinic, hospital_server):
