@@ -27,7 +27,7 @@ from portal.consent.models import Consent, Scope
 from portal.notifications import api as notify
 from portal.notifications.models import Purpose
 
-FAMILY_SCOPES = [Scope.TAXI, Scope.HOSPITAL, Scope.SEE_APPOINTMENTS, Scope.SEE_MY_DATA]
+FAMILY_SCOPES = [Scope.TAXI, Scope.HOSPITAL, Scope.SEE_APPOINTMENTS, Scope.APPLY, Scope.SEE_MY_DATA]
 PENDING_KEY = "family_pending"
 
 

@@ -41,6 +41,7 @@ VIEWS = {
     "health_data": _("%(who)s looked at your health information %(how)s."),
     "location_history": _("%(who)s looked at the places you have been %(how)s."),
     "messages": _("%(who)s looked at a text or call we sent you %(how)s."),
+    "applications": _("%(who)s looked at your application %(how)s."),
 }
 
 SENTENCES = {

@@ -18,6 +18,7 @@ class Scope(models.TextChoices):
     HOSPITAL = "hospital", _("Book hospital appointments")
     SEE_APPOINTMENTS = "see_appointments", _("See appointments")
     ASSISTED_REQUEST = "assisted_request", _("Act on requests for help")
+    APPLY = "apply", _("Apply for services for me (such as the elderly card or meal delivery)")
     DETAILS = "details", _("Change my details (address, places, how to reach me)")
     HEALTH_DATA = "health_data", _("See health information (sensitive)")
     LOCATION_HISTORY = "location_history", _("See places visited (sensitive)")

@@ -58,12 +58,13 @@ __all__ = [
     "page_for",
     "questions",
     "refuse",
+    "sent_by",
     "validate",
     "visible",
 ]
 
 # A family member (or a volunteer) applies for a resident with this permission.
-SCOPE = Scope.ASSISTED_REQUEST
+SCOPE = Scope.APPLY
 # Who may take a staff step on an application.
 STAFF_ROLES = frozenset({Role.COUNTER, Role.SUPERVISOR, Role.ADMINISTRATOR, Role.VOLUNTEER})
 DECIDING_ROLES = frozenset({Role.COUNTER, Role.SUPERVISOR, Role.ADMINISTRATOR})
@@ -444,6 +445,11 @@ def refuse(acting, application, reason):
 def applications_of(resident):
     """``resident``'s applications, newest first."""
     return Application.objects.filter(resident=resident).select_related("page")
+
+
+def sent_by(user):
+    """The applications ``user`` sent, for themselves or for family, newest first."""
+    return Application.objects.filter(applied_by=user).select_related("page")
 
 
 def find(subject):

@@ -15,8 +15,8 @@ def _session_key(page):
 
 
 def begin(request, page):
-    """A new visit to ``page``: no answers yet, a new key for its one send."""
-    state = {"key": uuid.uuid4().hex, "answers": {}}
+    """A new visit to ``page``: no answers yet, a new key for its one send, for oneself."""
+    state = {"key": uuid.uuid4().hex, "answers": {}, "for": None}
     request.session[_session_key(page)] = state
     return state
 
@@ -30,6 +30,15 @@ def answer(request, page, key, value):
     """Keep the answer to question ``key``; return the visit's state."""
     state = current(request, page)
     state["answers"][key] = value
+    request.session[_session_key(page)] = state
+    request.session.modified = True
+    return state
+
+
+def choose_for(request, page, resident_id):
+    """Keep whom this visit applies for (None: oneself)."""
+    state = current(request, page)
+    state["for"] = resident_id
     request.session[_session_key(page)] = state
     request.session.modified = True
     return state

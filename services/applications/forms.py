@@ -58,3 +58,22 @@ def initial_for(question, value):
         except ValueError:
             return {}
     return {"answer": value}
+
+
+class ForWhomForm(forms.Form):
+    """Whom the application is for: asked only of someone family members let apply for them."""
+
+    person = forms.ChoiceField(
+        label=_("Who is the application for?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose who the application is for."),
+            "invalid_choice": _("Choose one of the people shown."),
+        },
+    )
+
+    def __init__(self, *args, user, family, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(user.pk), _("For me"))]
+        choices += [(str(member.pk), _("For %(name)s") % {"name": member}) for member in family]
+        self.fields["person"].choices = choices

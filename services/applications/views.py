@@ -12,8 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.decorators import resident_required
 from portal.acting import Acting
+from portal.audit.api import record_view
+from portal.channels import Channel
+from portal.consent.api import residents_who_allow, valid_consent
 from services.applications import api, flow
-from services.applications.forms import QuestionForm, initial_for
+from services.applications.forms import ForWhomForm, QuestionForm, initial_for
 from services.applications.models import Application
 
 
@@ -45,10 +48,56 @@ def start(request, page_id):
 @resident_required
 @require_GET
 def begin(request, page_id):
-    """The start page's button: a new visit, with no answers yet."""
+    """The start page's button: a new visit, with no answers yet (first: for whom, if family
+    let this person apply for them)."""
     page = _page(page_id)
     flow.begin(request, page)
+    if _family(request.user):
+        return redirect("applications:for_whom", page_id=page.pk)
     return redirect(_question_url(page, api.questions(page)[0].key))
+
+
+def _family(user):
+    """The residents who let ``user`` apply for services for them now."""
+    return list(residents_who_allow(user, api.SCOPE).order_by("pk"))
+
+
+@resident_required
+@require_http_methods(["GET", "POST"])
+def for_whom(request, page_id):
+    """Whom the application is for: oneself, or a family member who allows it."""
+    page = _page(page_id)
+    family = _family(request.user)
+    first = _question_url(page, api.questions(page)[0].key)
+    if not family:
+        return redirect(first)
+    state = flow.current(request, page)
+    chosen = state.get("for") or request.user.pk
+    form = ForWhomForm(
+        request.POST if request.method == "POST" else None,
+        initial={"person": str(chosen)},
+        user=request.user,
+        family=family,
+    )
+    if form.is_bound and form.is_valid():
+        person = int(form.cleaned_data["person"])
+        flow.choose_for(request, page, None if person == request.user.pk else person)
+        return redirect(first)
+    context = {
+        "page": page,
+        "form": form,
+        "back_url": reverse("applications:start", args=[page.pk]),
+    }
+    return render(request, "applications/for_whom.html", context)
+
+
+def _applicant(request, state):
+    """The resident the visit applies for: the signed-in resident, or the family member chosen
+    (None when that person no longer allows it)."""
+    chosen = state.get("for")
+    if not chosen:
+        return request.user
+    return next((member for member in _family(request.user) if member.pk == chosen), None)
 
 
 @resident_required
@@ -114,7 +163,7 @@ def check(request, page_id):
     page = _page(page_id)
     tapped = request.POST.get("key", "") if request.method == "POST" else ""
     if tapped:  # a second tap after the first sent it: that application
-        sent = api.applications_of(request.user).filter(key=tapped[:80]).first()
+        sent = api.sent_by(request.user).filter(key=tapped[:80]).first()
         if sent is not None:
             return redirect("applications:application", application_id=sent.pk)
     state = flow.current(request, page)
@@ -124,10 +173,26 @@ def check(request, page_id):
     if missing is not None:
         return redirect(_question_url(page, missing.key))
     error = ""
+    applicant = _applicant(request, state)
+    if applicant is None:  # the family member withdrew the permission meanwhile
+        flow.clear(request, page)
+        error = " ".join(
+            (
+                gettext("That person no longer lets you apply for them, so nothing was sent."),
+                gettext("Ask them to add you again under Family, or call the hotline."),
+            )
+        )
+        start = reverse("applications:start", args=[page.pk])
+        return render(
+            request, "applications/check.html", {"page": page, "error": error, "start_url": start}
+        )
     if request.method == "POST" and tapped == state["key"]:
         try:
             application = api.apply(
-                Acting.by_resident(request.user), page, answers, key=state["key"]
+                Acting.for_resident(applicant, request.user, channel=Channel.WEB),
+                page,
+                answers,
+                key=state["key"],
             )
         except (api.ApplicationRefused, api.ConsentRequired) as refusal:
             error = str(refusal)
@@ -150,6 +215,7 @@ def check(request, page_id):
     context = {
         "page": page,
         "rows": rows,
+        "for_someone_else": applicant if applicant.pk != request.user.pk else None,
         "key": state["key"],
         "error": error,
         "contact": api.contact_words(page),
@@ -159,9 +225,25 @@ def check(request, page_id):
 
 
 def _own(request, application_id):
-    return get_object_or_404(
-        Application.objects.select_related("page"), pk=application_id, resident=request.user
+    """The resident's own application, or one a family member sent for them while they still
+    allow it (that look is written in the resident's log); else 404."""
+    application = get_object_or_404(
+        Application.objects.select_related("page", "resident"), pk=application_id
     )
+    if application.resident_id == request.user.pk:
+        return application
+    if application.applied_by_id == request.user.pk:
+        consent = valid_consent(application.resident, api.SCOPE, request.user)
+        if consent is not None:
+            record_view(
+                request.user,
+                application.resident,
+                "applications",
+                channel=Channel.WEB,
+                consent=consent,
+            )
+            return application
+    raise Http404
 
 
 @resident_required

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django import forms
+from django.utils import translation
 
 from portal.design.forms import DatePartsField
 
@@ -40,9 +41,14 @@ def test_each_problem_has_its_own_sentence(parts, code):
 
 
 def test_a_missing_part_is_named():
-    form = _form("1950", "", "27")
-    form.is_valid()
-    assert "month" in form.errors["born"][0]
+    with translation.override("en"):
+        form = _form("1950", "", "27")
+        form.is_valid()
+        assert "month" in form.errors["born"][0]
+    with translation.override("zh-hans"):
+        form = _form("1950", "", "27")
+        form.is_valid()
+        assert "月" in form.errors["born"][0]
 
 
 def test_the_boxes_are_labelled_and_typed_as_digits():
