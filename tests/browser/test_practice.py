@@ -18,6 +18,7 @@ def _practice_page(page, step, *, axe):
     assert banner.is_visible(), step
     assert BANNER in banner.inner_text(), step
     # First in the page, below the help bar, on the first screen.
+    assert page.locator("h1").count() == 1, step
     assert banner.bounding_box()["y"] < page.locator("h1").bounding_box()["y"], step
     assert banner.bounding_box()["y"] < PHONE_390["height"], step
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_390["width"], step
