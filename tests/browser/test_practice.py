@@ -39,7 +39,7 @@ def test_a_practice_taxi_on_a_phone_ends_well_done_and_keeps_no_ride(
         page.click("main form button.button-action")  # the one tap
         _practice_page(page, "well done", axe=javascript)
         done = page.locator("[data-practice-done]")
-        assert "Well done" in done.locator("h1").inner_text()
+        assert "Well done" in done.locator("h2").inner_text()
         real = done.locator("a.button-action")
         assert real.get_attribute("href") == "/en/taxi/" and real.is_visible()
         assert page.locator("main h1", has_text="Your taxi").count() == 1  # the real ride page
