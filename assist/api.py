@@ -57,6 +57,8 @@ def open_request(
     opened_by=None,
     call_after=None,
     due=None,
+    label="",
+    centre=None,
 ):
     """Open a request for help for ``resident``; return it, waiting for a person.
 
@@ -64,8 +66,10 @@ def open_request(
     what it is about, ``note`` anything they said, ``about`` the record a service named
     (``ride:12``), ``opened_by`` the member of staff who typed it in (None: the resident or the
     portal), ``call_after`` when the resident wants the call (None: now), ``due`` when the
-    first contact is due (default: ten minutes after the desk is open then). A resident with a
-    request still open about the same record gets that one back.
+    first contact is due (default: ten minutes after the desk is open then), ``label`` and
+    ``centre`` an application's case label and the centre chosen to handle it
+    (:mod:`assist.application_cases`). A resident with a request still open about the same
+    record gets that one back.
     """
     kind, channel, topic = Kind(kind), Channel(channel), Topic(topic)
     with transaction.atomic():
@@ -85,6 +89,8 @@ def open_request(
             about=about,
             street_id=resident.street_id,
             language=resident.language,
+            label=(label or "")[:30],
+            centre=centre,
             opened_by=opened_by,
             opened_at=now,
             call_after=call_after,
@@ -241,7 +247,8 @@ def close(request, user, outcome, note=""):
 
     The consents the resident gave for this request end with it. "Unreachable" needs three
     calls without an answer written down first (:func:`no_answer`); ``ValidationError`` else.
-    Once closed as done, the resident is asked how satisfied they were (``assist.follow_up``).
+    Once closed as done, the resident is asked how satisfied they were (``assist.follow_up``),
+    except about an application: the service asks them to rate the application itself.
     """
     outcome = Outcome(outcome)
     _require_holder(request, user)
@@ -269,7 +276,7 @@ def close(request, user, outcome, note=""):
         Acting.for_resident(
             request.resident, user, channel=_reached_by(request), reference=request.reference
         ).record("closed_request", request=request.pk)
-        if outcome == Outcome.DONE and request.kind != Kind.FOLLOW_UP:
+        if outcome == Outcome.DONE and request.kind not in (Kind.FOLLOW_UP, Kind.APPLICATION):
             transaction.on_commit(lambda: _ask_for_rating_soon(request.pk))
     request.refresh_from_db()
 
@@ -349,7 +356,7 @@ def waiting():
     """Requests waiting for a person, the most overdue first."""
     return (
         HelpRequest.objects.filter(state=State.WAITING)
-        .select_related("street__district")
+        .select_related("street__district", "centre")
         .order_by("contact_due", "pk")
     )
 

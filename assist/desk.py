@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from assist import api
+from assist.desk_applications import case_for
 from assist.desk_slip import may_print
 from assist.forms import RatingForm
 from assist.models import HelpRequest, Kind, Outcome, State
@@ -219,6 +220,7 @@ def request_page(request, request_id):
             "help_request": help_request,
             "holding": holding,
             "guide": guide_of(help_request),
+            "case": case_for(help_request, holding),
             "events": help_request.events.select_related("actor"),
             "forms": forms_,
             "error": error,

@@ -22,6 +22,8 @@ class Kind(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow up a poor rating")
     # A resident read a guide and asked a person to teach them (assist.teach).
     TEACH_ME = "teach_me", _("Teach me")
+    # An application a resident sent (services.applications): the desk handles the case.
+    APPLICATION = "application", _("Application")
 
 
 class Topic(models.TextChoices):
@@ -66,6 +68,17 @@ class HelpRequest(models.Model):
         verbose_name=_("street"),
     )
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    # An application's case: the service's label ("敬老卡"), and the centre the editor chose
+    # to handle it (None: the city-wide queue). Offers go to those covering that centre first.
+    label = models.CharField(_("case label"), max_length=30, blank=True)
+    centre = models.ForeignKey(
+        "content.CommunityCentre",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by centre"),
+    )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -137,6 +150,14 @@ class HelpRequest(models.Model):
     def reference(self):
         """How services and consents name this request: ``request:<id>``."""
         return f"request:{self.pk}"
+
+    @property
+    def kind_words(self):
+        """What the desk calls it: its kind, with the case label when it has one
+        ("Application: 敬老卡")."""
+        if self.label:
+            return _("%(kind)s: %(label)s") % {"kind": self.get_kind_display(), "label": self.label}
+        return self.get_kind_display()
 
 
 class RequestEvent(models.Model):

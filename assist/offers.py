@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
+from assist.application_cases import covering
 from assist.models import HelpRequest, Kind, Offer, RequestEvent, State, Summary
 from portal.accounts.duty import MODEL_BACKEND, on_duty_now
 from portal.accounts.roles import SUPERVISE
@@ -176,12 +177,13 @@ def _supervisors():
 
 
 def _closest(request, helpers):
-    """The people on duty who cover the street and speak the language, least busy first."""
+    """The people on duty who cover the street (an application's case: its centre, see
+    ``assist.application_cases``) and speak the language, least busy first."""
+    covers = covering(request)
     matching = [
         duty
         for duty in helpers
-        if duty.covers(request.street)
-        and (request.language in duty.languages or not duty.languages)
+        if covers(duty) and (request.language in duty.languages or not duty.languages)
     ]
     busy = dict(
         HelpRequest.objects.filter(state=State.HELD, holder__in=[d.person for d in matching])

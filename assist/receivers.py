@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assist import api
+from assist.application_cases import open_case
 from assist.follow_up import ask_how_it_went
 from assist.models import HelpRequest, Kind, RequestEvent, State, Topic
 from assist.opening import working_days_later
@@ -23,7 +24,15 @@ TOPIC_FOR_SENDER = {"taxi": Topic.TAXI, "hospital": Topic.HOSPITAL}
 
 @receiver(needs_a_person, dispatch_uid="assist.open_request_for_a_person")
 def open_request_for_a_person(sender, *, resident, reason, record="", under="", summary="", **_):
-    """A request already open (the service acted under it) gets a note; otherwise a new one."""
+    """A request already open (the service acted under it) gets a note; otherwise a new one.
+
+    An application is always a case of its own (even one sent at the desk under a request):
+    labelled, routed and due as its page says (``assist.application_cases``).
+    """
+    if reason == "application":
+        case = open_case(resident, record, summary)
+        if case is not None:
+            return case
     current = _open_request_named(under)
     if current is not None and current.resident_id == resident.pk:
         api.note_from_the_portal(current, str(summary))

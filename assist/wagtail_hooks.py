@@ -7,7 +7,14 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from assist import desk, desk_closing, desk_hospital, desk_learning, desk_slip
+from assist import (
+    desk,
+    desk_applications,
+    desk_closing,
+    desk_hospital,
+    desk_learning,
+    desk_slip,
+)
 from assist.models import CalendarDay
 from assist.supervision import panels as supervision_panels
 from assist.supervision import views as supervision_views
@@ -32,6 +39,22 @@ def desk_urls():
             "desk/<int:request_id>/hospital/",
             desk_hospital.book_hospital,
             name="assist_desk_hospital",
+        ),
+        path(
+            "desk/<int:request_id>/application/",
+            desk_applications.handle,
+            name="assist_desk_application",
+        ),
+        path("desk/<int:request_id>/apply/", desk_applications.apply_for, name="assist_desk_apply"),
+        path(
+            "desk/<int:request_id>/apply/<int:page_id>/",
+            desk_applications.apply_for,
+            name="assist_desk_apply_page",
+        ),
+        path(
+            "desk/<int:request_id>/apply/sent/<int:application_id>/",
+            desk_applications.apply_sent,
+            name="assist_desk_apply_sent",
         ),
         path(
             "desk/<int:request_id>/learning/",

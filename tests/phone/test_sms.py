@@ -641,7 +641,8 @@ def test_a_digit_with_no_question_gets_the_commands(text, english, friday):
     reply = text("1")
     assert reply == (
         "No question was waiting for that answer, so nothing was done. Text TAXI for a taxi "
-        "from home, STATUS, CANCEL, HELP for a person to call you, STOP for no more messages."
+        "from home, STATUS, CANCEL, HELP for a person to call you, CLASS for digital-skills "
+        "classes, STOP for no more messages."
     )
     assert not Ride.objects.exists() and not Rating.objects.exists()
 
