@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from django.core.files.storage import default_storage
 from wagtail.images import get_image_model
 from wagtail.images.models import Filter
+from wagtail.models import Collection
 
 from content.guide_pictures import HEIGHT, WIDTH, picture_file
 from content.models import GuideIndexPage, GuidePage
@@ -657,6 +658,10 @@ def _pictures():
     """One Wagtail image for every scene the guides use, keyed by (scene, variant); the
     first Chinese alt text that shows it becomes the image's description."""
     Image = get_image_model()
+    # Images live in a collection; a flushed database (the transactional tests) has lost the
+    # root one Wagtail's migration made.
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     descriptions = {}
     for spec in GUIDES:
         for step in spec["steps"]:

@@ -6,14 +6,24 @@ from django.conf import settings
 from portal.notifications.models import Message, Purpose
 from services.learning import api
 from services.learning.tasks import send_reminders
-from tests.learning.conftest import NOW, by, local, texts_to
+from tests.learning.conftest import NOW, by, local, said, texts_to
 
 pytestmark = pytest.mark.django_db
 
 
 def _reminders_to(person):
+    """The reminders written to ``person``, in their language ("Reminder:" / "提醒：")."""
+    word = (
+        said(
+            person,
+            "Reminder: tomorrow %(when)s, %(topic)s at %(where)s. If you cannot "
+            "come, please cancel so someone waiting can go.",
+        )
+        .split(":")[0]
+        .split("：")[0]
+    )
     return Message.objects.filter(recipient=person.phone, purpose=Purpose.REMINDER).filter(
-        body__contains="Reminder"
+        body__contains=word
     )
 
 
