@@ -126,11 +126,14 @@ class PrivacyNoticePage(SummaryMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["kept"] = kept_groups(retention.schedule())
+        schedule = retention.schedule()
+        # Deleted and wiped are told apart, each part one screen long at the largest text.
+        context["kept"] = kept_groups(k for k in schedule if k["action"] == retention.DELETED)
+        context["wiped"] = kept_groups(k for k in schedule if k["action"] == retention.ANONYMISED)
         # Closing an account: the wait, and how long the audit log outlives it.
         context["closing_days"] = settings.ACCOUNT_CLOSING_DAYS
         context["audit_days"] = next(
-            kind["days"] for kind in retention.schedule() if kind["name"] == "audit entries"
+            kind["days"] for kind in schedule if kind["name"] == "audit entries"
         )
         return context
 

@@ -15,7 +15,7 @@ from services.applications.models import FINAL_STATES, Application
 SETTING = "APPLICATIONS_KEEP_DAYS"
 
 
-@register("applications", label=_("answers to applications"), days=SETTING, action=ANONYMISED)
+@register("applications", label=_("application answers"), days=SETTING, action=ANONYMISED)
 def forget_old_answers(cutoff, batches):
     """Wipe the answers of applications decided (and last changed) before ``cutoff``."""
     due = Application.objects.filter(

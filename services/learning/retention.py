@@ -13,7 +13,7 @@ from services.learning.models import Place
 
 @register(
     "learning places",
-    label=_("places at learning sessions"),
+    label=_("class places"),
     days="KEEP_APPOINTMENTS_DAYS",
     action=DELETED,
 )

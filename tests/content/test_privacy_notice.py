@@ -59,3 +59,12 @@ def test_every_page_and_the_sign_in_page_link_to_the_notice(client):
         html = client.get(path).content.decode()
         assert 'href="/privacy/"' in html or 'href="/en/privacy/"' in html, path
     assert 'href="/en/privacy/"' in client.get("/en/signin/").content.decode()
+
+
+def test_what_is_wiped_is_told_apart_from_what_is_deleted(client):
+    html = client.get("/en/privacy/").content.decode()
+    deleting = html[html.index("When we delete it") : html.index("What we wipe from")]
+    wiping = html[html.index("What we wipe from the records we keep") :]
+    assert "help request notes" not in deleting and "180 days: help request notes" in wiping
+    assert "365 days: application answers" in wiping
+    assert "365 days: what you tried, taxi rides, hospital appointments, class places" in deleting
