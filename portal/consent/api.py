@@ -209,7 +209,7 @@ def residents_who_allow(acting_user, scope):
     users = get_user_model().objects
     if not grantees.holds_any(acting_user):
         return users.none()
-    return users.filter(pk__in=ids_of_residents_who_allow(acting_user, scope))
+    return users.filter(pk__in=_allowing(acting_user, [scope]))
 
 
 def ids_of_residents_who_allow(acting_user, *scopes):
@@ -217,6 +217,10 @@ def ids_of_residents_who_allow(acting_user, *scopes):
     filter with; nothing to filter for someone who holds no permission (``grantees``)."""
     if not grantees.holds_any(acting_user):
         return Consent.objects.none().values("resident_id")
+    return _allowing(acting_user, scopes)
+
+
+def _allowing(acting_user, scopes):
     return (
         Consent.objects.in_force()
         .filter(grantee=acting_user, scope__in=[Scope(scope) for scope in scopes])

@@ -183,9 +183,8 @@ def sign_up(acting, session, *, now=None):
         # A free place goes to those waiting first (there are some only if the centre added
         # places since), then to the newcomer.
         _fill_free_places(locked)
-        taken = Place.objects.filter(session=locked, state__in=TAKING_A_PLACE).count()
         waiting = Place.objects.filter(session=locked, state=State.WAITING).count()
-        free = taken < locked.capacity
+        free = places_taken(locked) < locked.capacity
         place = Place.objects.create(
             session=locked,
             resident=acting.resident,
@@ -258,9 +257,7 @@ def _answered_by_text(acting):
 def _fill_free_places(session):
     """Book the free places of ``session`` (its row locked) for the first on its waiting
     list, in order, and tell each; return those moved up."""
-    free = (
-        session.capacity - Place.objects.filter(session=session, state__in=TAKING_A_PLACE).count()
-    )
+    free = session.capacity - places_taken(session)
     if free <= 0:
         return []
     moved = list(
