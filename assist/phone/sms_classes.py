@@ -115,7 +115,7 @@ def _sign_up(resident, session_id):
     if place.state == learning.State.WAITING:
         return _(
             "The class is full: %(session)s. You are number %(number)s on the waiting list; "
-            "we will text you if a place becomes free. To leave the list, text DROP."
+            "we will tell you if a place becomes free. To leave the list, text DROP."
         ) % {"session": session_words(session), "number": place.number_in_line}
     return _("Booked: you have a place. %(session)s. If you cannot come, text DROP.") % {
         "session": session_words(session)

@@ -68,6 +68,8 @@ def test_answering_on_the_web_end_to_end(
     page = signed_in.get(check)
     text = page.content.decode()
     assert "寄到我家" in text and "138 0000 0001" in text
+    # True whichever way she chose to be told: text or call.
+    assert "按您选的方式（短信或电话）告诉您申请编号" in text
     assert f"{_url(card_page, 'residence')}?change=1" in text
     key = page.context["key"]
 
