@@ -9,9 +9,10 @@ from django.contrib.auth import BACKEND_SESSION_KEY
 from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from portal.accounts import api as accounts_api
-from portal.accounts import resident_backend
+from portal.accounts import closing, resident_backend
 from portal.acting import Acting
 from portal.channels import Channel
 from portal.notifications.backends import backend_for
@@ -34,7 +35,6 @@ def codes_in_memory(settings):
 
 
 def _sign_in(client, resident):
-    from django.utils import timezone
 
     resident.home_address = "愚园路 100 号"
     resident.last_login = timezone.now()  # not a first sign-in: no welcome questions
@@ -63,11 +63,11 @@ def test_a_signed_in_page_reads_no_user_row_and_sees_a_change_at_once(client, re
     assert "华山路 1 号" in client.get("/taxi/").content.decode()
 
 
-def test_an_account_stopped_by_an_update_signs_the_resident_out(client, resident):
+def test_a_closed_account_is_signed_out_on_the_next_page(client, resident, committed):
     _sign_in(client, resident)
-    assert client.get("/taxi/").status_code == 200
-    type(resident).objects.filter(pk=resident.pk).update(is_active=False)
-    resident_backend.forget(resident.pk)  # as closing does, after its UPDATE commits
+    assert client.get("/taxi/").status_code == 200  # her user is kept now
+    closure = closing.ask_to_close(resident, Acting.by_resident(resident))
+    committed(closing.close_account, closure, timezone.now())
     assert client.get("/taxi/")["Location"].startswith("/signin/")
 
 
