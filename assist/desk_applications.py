@@ -23,7 +23,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from wagtail.models import Locale, Page
 
 from assist import api
 from assist.models import HelpRequest, Kind, Outcome
@@ -179,24 +178,6 @@ def _take_step(step, help_request, application, user, data):
 # Applying for a resident
 
 
-def _published_pages(resident):
-    """The live application pages, in the resident's language where a page has one.
-
-    ``services.applications.api`` names no list of its pages, so they are found as Wagtail
-    pages of that type, and each read through ``api.page_for``.
-    """
-    live = Page.objects.live().filter(
-        content_type__app_label="applications", content_type__model="applicationpage"
-    )
-    locale = Locale.objects.filter(language_code=resident.language).first()
-    chosen = {}
-    for page in live.select_related("locale").order_by("path"):
-        current = chosen.get(page.translation_key)
-        if current is None or (locale is not None and page.locale_id == locale.pk):
-            chosen[page.translation_key] = page
-    return [applications.page_for(page.pk) for page in chosen.values()]
-
-
 def _given_via(help_request):
     """How the resident says yes to it: signed at the counter, or said on the phone."""
     if help_request.channel == Channel.COUNTER:
@@ -258,7 +239,7 @@ def apply_for(request, request_id, page_id=None):
     resident = help_request.resident
     context = {"help_request": help_request, "given_via": GivenVia(_given_via(help_request))}
     if page_id is None:
-        context["pages"] = _published_pages(resident)
+        context["pages"] = applications.published_pages(resident.language)
         return render(request, "assist/desk/apply.html", context)
     page = applications.page_for(page_id)
     if page is None:

@@ -56,6 +56,7 @@ __all__ = [
     "find",
     "for_the_desk",
     "page_for",
+    "published_pages",
     "questions",
     "refuse",
     "sent_by",
@@ -243,6 +244,17 @@ def contact_words(page):
 def page_for(page_id):
     """The live application page ``page_id``, or None."""
     return ApplicationPage.objects.live().filter(pk=page_id).first()
+
+
+def published_pages(language):
+    """The live application pages, one per service: in ``language`` where the page has a
+    translation in it, else in the language it was written in; in page-tree order."""
+    chosen = {}
+    for page in ApplicationPage.objects.live().select_related("locale").order_by("path"):
+        current = chosen.get(page.translation_key)
+        if current is None or page.locale.language_code == language:
+            chosen[page.translation_key] = page
+    return list(chosen.values())
 
 
 # ---------------------------------------------------------------------------------------------

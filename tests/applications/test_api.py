@@ -225,3 +225,13 @@ def test_the_case_is_announced_only_once_committed(
         needs_a_person.disconnect(dispatch_uid="test-applications-commit")
     [announced] = [item for item in heard if item["reason"] == "application"]
     assert announced["record"] == application.subject
+
+
+def test_the_published_pages_are_one_a_service_in_the_language_asked(card_page, english_card):
+    chinese = {page.pk for page in api.published_pages("zh-hans")}
+    english = {page.pk for page in api.published_pages("en")}
+    assert card_page.pk in chinese and english_card.pk not in chinese
+    assert english_card.pk in english and card_page.pk not in english
+    assert len(chinese) == len(english) == 2  # 敬老卡 and 助餐
+    english_card.unpublish()
+    assert card_page.pk in {page.pk for page in api.published_pages("en")}
